@@ -1,0 +1,20 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from django.urls import reverse
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def get_login_redirect_url(self, request):
+        # An explicit ?next= is honoured by allauth before this is called. A teacher lands in
+        # his Pix Orga space, a pupil on Pix's home.
+        from organizations.models import Membership
+
+        if Membership.objects.active().filter(user=request.user).exists():
+            return reverse("orga:home")
+        return reverse("home")
+
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=False)
+        user.email = user.email.strip().lower()
+        if commit:
+            user.save()
+        return user

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LearningContentConfig(AppConfig):
+    name = "learning_content"
+    verbose_name = "Référentiel"

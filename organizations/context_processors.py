@@ -1,0 +1,16 @@
+from .selectors import user_memberships
+
+TEAM_VIEWS = {
+    "team_members", "team_invitations", "team_invite", "team_leave", "member_remove", "invitation_cancel",
+}
+
+
+def orga(request):
+    """What the layout needs to know about the teacher space; no query outside of it."""
+    match = request.resolver_match
+    if match is None or match.namespace != "orga":
+        return {"orga_space": False}
+    context = {"orga_space": True, "orga_section": "team" if match.url_name in TEAM_VIEWS else None}
+    if getattr(request, "membership", None) is not None:
+        context["has_several_organizations"] = lambda: user_memberships(request.user).count() > 1
+    return context

@@ -1,0 +1,46 @@
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role
+from .services import parse_email_list
+
+
+class InvitationForm(forms.Form):
+    emails = forms.CharField(
+        label=_("Adresse(s) e-mail"),
+        help_text=_("Séparez les adresses par des virgules."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+    )
+
+    def clean_emails(self):
+        return parse_email_list(self.cleaned_data["emails"])
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices)
+
+
+class InvitationSignupForm(forms.Form):
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    password = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("8 caractères minimum, dont une majuscule, une minuscule et un chiffre."),
+    )
+    accept_terms = forms.BooleanField(
+        label=_("J'accepte les conditions d'utilisation de Pix et la politique de confidentialité"),
+        error_messages={"required": _("Vous devez accepter les conditions d'utilisation.")},
+    )
+
+    def __init__(self, *args, email, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        validate_password(password)
+        return password

@@ -1,0 +1,63 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import User
+from organizations.models import Membership, Organization, Role
+
+DEMO_PASSWORD = "Pix-Demo-2026"
+DEMO_ORGANIZATION = {"name": "Collège Demo Dane Sco", "type": Organization.Type.SCO, "external_id": "0990001A"}
+STUDENT_COUNT = 30
+
+
+class Command(BaseCommand):
+    help = "Crée (ou met à jour) les données de démonstration. Idempotent."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        organization, _ = Organization.objects.update_or_create(
+            external_id=DEMO_ORGANIZATION["external_id"],
+            defaults={"name": DEMO_ORGANIZATION["name"], "type": DEMO_ORGANIZATION["type"]},
+        )
+        staff = [
+            ("correspondant@demo-dane-sco.test", "Claire", "Dupont", Role.ADMIN),
+            ("enseignant@demo-dane-sco.test", "Marc", "Lefèvre", Role.MEMBER),
+        ]
+        for email, first_name, last_name, role in staff:
+            user = self._user(email, first_name, last_name)
+            Membership.objects.update_or_create(
+                organization=organization, user=user, defaults={"role": role, "disabled_at": None}
+            )
+        for number in range(1, STUDENT_COUNT + 1):
+            first_name, last_name = STUDENT_NAMES[(number - 1) % len(STUDENT_NAMES)]
+            self._user(f"eleve{number}@demo-dane-sco.test", first_name, last_name)
+        self.stdout.write(self.style.SUCCESS(self.summary()))
+
+    def _user(self, email, first_name, last_name):
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            return User.objects.create_user(
+                email=email, password=DEMO_PASSWORD, first_name=first_name, last_name=last_name
+            )
+        return user
+
+    @staticmethod
+    def summary():
+        return (
+            "Données de démonstration prêtes (mot de passe de tous les comptes : "
+            f"{DEMO_PASSWORD}) :\n"
+            "  correspondant@demo-dane-sco.test  (administrateur, Collège Demo Dane Sco)\n"
+            "  enseignant@demo-dane-sco.test     (membre)\n"
+            f"  eleve1@demo-dane-sco.test … eleve{STUDENT_COUNT}@demo-dane-sco.test (élèves)"
+        )
+
+
+STUDENT_NAMES = [
+    ("Ada", "Lovelace"), ("Charles", "Babbage"), ("Mary", "Jackson"), ("Louis", "Pouzin"),
+    ("Garance", "Santa"), ("Alan", "Turing"), ("Grace", "Hopper"), ("Margaret", "Hamilton"),
+    ("Katherine", "Johnson"), ("Dorothy", "Vaughan"), ("Hedy", "Lamarr"), ("Tim", "Berners-Lee"),
+    ("Radia", "Perlman"), ("Frances", "Allen"), ("Barbara", "Liskov"), ("Donald", "Knuth"),
+    ("Edsger", "Dijkstra"), ("Linus", "Torvalds"), ("Sophie", "Wilson"), ("Karen", "Spärck Jones"),
+    ("Jean", "Sammet"), ("Annie", "Easley"), ("Évelyne", "Durand"), ("Inès", "Benali"),
+    ("Noé", "Martin"), ("Chloé", "Bernard"), ("Léo", "Petit"), ("Jade", "Moreau"),
+    ("Hugo", "Laurent"), ("Lina", "Girard"),
+]

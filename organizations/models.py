@@ -1,0 +1,142 @@
+import hashlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+UAI_VALIDATOR = RegexValidator(
+    r"^[0-9]{7}[A-Z]$",
+    _("L'UAI est composé de 7 chiffres suivis d'une lettre majuscule (ex. 0751234A)."),
+)
+
+
+class Organization(models.Model):
+    class Type(models.TextChoices):
+        SCO = "SCO", _("Établissement scolaire (SCO)")
+        SUP = "SUP", _("Enseignement supérieur (SUP)")
+        PRO = "PRO", _("Organisation professionnelle (PRO)")
+
+    name = models.CharField(_("nom"), max_length=255)
+    type = models.CharField(_("type"), max_length=3, choices=Type.choices)
+    external_id = models.CharField(
+        _("UAI / RNE"), max_length=8, blank=True, validators=[UAI_VALIDATOR],
+        help_text=_("Obligatoire pour un établissement scolaire."),
+    )
+    is_managing_students = models.BooleanField(_("gère ses élèves"), default=False)
+    email = models.EmailField(_("adresse e-mail de l'établissement"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"], condition=~Q(external_id=""), name="organization_uai_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(type="SCO") | ~Q(external_id=""), name="organization_sco_has_uai"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.type == self.Type.SCO and not self.external_id:
+            raise ValidationError({"external_id": _("L'UAI est obligatoire pour un établissement scolaire.")})
+
+
+class Role(models.TextChoices):
+    ADMIN = "ADMIN", _("Administrateur")
+    MEMBER = "MEMBER", _("Membre")
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(disabled_at__isnull=True, organization__archived_at__isnull=True)
+
+
+class Membership(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("rôle"), max_length=6, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Removing a member disables the membership: his campaigns stay with the team.
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    last_accessed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membre")
+        verbose_name_plural = _("membres")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"], name="membership_unique_per_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.organization} ({self.get_role_display()})"
+
+    @property
+    def is_admin(self):
+        return self.role == Role.ADMIN
+
+
+def hash_invitation_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Invitation(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        ACCEPTED = "accepted", _("Acceptée")
+        CANCELLED = "cancelled", _("Annulée")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("adresse e-mail"))
+    # Empty role: ADMIN if the organization has no member yet, MEMBER otherwise.
+    role = models.CharField(_("rôle"), max_length=6, choices=Role.choices, blank=True)
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.PENDING)
+    # Only the SHA-256 of the random token is stored; the token itself lives in the e-mail.
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # "Date de dernier envoi": refreshed at every (re)sending, the validity runs from it.
+    sent_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "email"],
+                condition=Q(status="pending"),
+                name="invitation_one_pending_per_email",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.organization}"
+
+    def expires_at(self):
+        return self.sent_at + timedelta(days=settings.INVITATION_VALIDITY_DAYS)
+
+    def is_expired(self, now):
+        return now >= self.expires_at()

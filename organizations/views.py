@@ -1,0 +1,275 @@
+import logging
+
+from allauth.account.views import LoginView
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .access import (
+    SESSION_KEY,
+    get_invitation_in_organization,
+    get_membership_in_organization,
+    orga_admin_required,
+    orga_member_required,
+)
+from .forms import InvitationForm, InvitationSignupForm, RoleForm
+from .models import Invitation, Membership, Role, hash_invitation_token
+from .tasks import send_invitation_email
+
+logger = logging.getLogger(__name__)
+
+ORGA_ACCESS_DENIED = gettext_lazy(
+    "L'accès à Pix Orga est limité aux membres invités. Chaque espace est géré par un "
+    "administrateur Pix Orga propre à l'organisation utilisatrice. Contactez-le pour qu'il vous invite."
+)
+
+
+class OrgaLoginView(LoginView):
+    """Pix Orga's "Connectez-vous": same credentials as Pix, but only for invited members."""
+
+    template_name = "organizations/login.html"
+    success_url = reverse_lazy("orga:home")
+
+    def form_valid(self, form):
+        if not Membership.objects.active().filter(user=form.user).exists():
+            form.add_error(None, ORGA_ACCESS_DENIED)
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
+
+def _send_invitations(request, sent):
+    for item in sent:
+        url = request.build_absolute_uri(reverse("orga:invitation", args=[item.token]))
+        transaction.on_commit(lambda pk=item.invitation.pk, url=url: send_invitation_email.delay(pk, url))
+
+
+@orga_member_required
+def home(request):
+    return render(request, "organizations/home.html")
+
+
+@orga_member_required
+def members(request):
+    return render(
+        request,
+        "organizations/team_members.html",
+        {
+            "members": selectors.team_members(request.organization),
+            "invitation_count": selectors.pending_invitations(request.organization).count()
+            if request.membership.is_admin
+            else None,
+            "roles": Role.choices,
+        },
+    )
+
+
+@orga_admin_required
+def invitations(request):
+    pending = list(selectors.pending_invitations(request.organization))
+    return render(
+        request,
+        "organizations/team_invitations.html",
+        {
+            "invitations": pending,
+            "invitation_count": len(pending),
+            "member_count": selectors.team_members(request.organization).count(),
+        },
+    )
+
+
+@orga_admin_required
+def invite(request):
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                sent = services.invitation_create(
+                    organization=request.organization,
+                    emails=form.cleaned_data["emails"],
+                    invited_by=request.user,
+                    now=timezone.now(),
+                )
+                _send_invitations(request, sent)
+        except services.TeamError as error:
+            form.add_error("emails", error.message)
+        else:
+            emails = ", ".join(item.invitation.email for item in sent)
+            messages.success(
+                request, _("Une invitation a bien été envoyée à l'adresse e-mail %(emails)s.") % {"emails": emails}
+            )
+            return redirect("orga:team_invitations")
+    return render(request, "organizations/team_invite.html", {"form": form})
+
+
+@orga_admin_required
+@require_POST
+def invitation_resend(request, invitation_id):
+    invitation = get_invitation_in_organization(request, invitation_id)
+    try:
+        with transaction.atomic():
+            sent = services.invitation_resend(invitation=invitation, now=timezone.now())
+            _send_invitations(request, [sent])
+    except services.TeamError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("L'invitation a bien été renvoyée."))
+    return redirect("orga:team_invitations")
+
+
+@orga_admin_required
+def invitation_cancel(request, invitation_id):
+    invitation = get_invitation_in_organization(request, invitation_id)
+    if request.method == "POST":
+        try:
+            services.invitation_cancel(invitation=invitation)
+        except services.TeamError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("L'invitation a bien été supprimée."))
+        return redirect("orga:team_invitations")
+    return render(request, "organizations/invitation_cancel_confirm.html", {"invitation": invitation})
+
+
+@orga_admin_required
+@require_POST
+def member_role(request, membership_id):
+    membership = get_membership_in_organization(request, membership_id)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Rôle inconnu."))
+    else:
+        try:
+            services.membership_change_role(membership=membership, role=form.cleaned_data["role"], by=request.user)
+        except services.TeamError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Le rôle a bien été changé."))
+    return redirect("orga:team_members")
+
+
+@orga_admin_required
+def member_remove(request, membership_id):
+    membership = get_membership_in_organization(request, membership_id)
+    if membership.user_id == request.user.pk:
+        return redirect("orga:team_leave")
+    if request.method == "POST":
+        try:
+            services.membership_disable(membership=membership, by=request.user, now=timezone.now())
+        except services.TeamError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("%(name)s a été supprimé(e) de l'équipe.") % {"name": membership.user.get_full_name()}
+            )
+        return redirect("orga:team_members")
+    return render(request, "organizations/member_remove_confirm.html", {"member": membership})
+
+
+@orga_member_required
+def leave(request):
+    if request.method == "POST":
+        try:
+            services.membership_disable(membership=request.membership, by=request.user, now=timezone.now())
+        except services.TeamError as error:
+            messages.error(request, error.message)
+            return redirect("orga:team_members")
+        request.session.pop(SESSION_KEY, None)
+        messages.success(
+            request,
+            _("Vous avez quitté l'espace Pix Orga de %(name)s.") % {"name": request.organization.name},
+        )
+        return redirect("home")
+    return render(request, "organizations/leave_confirm.html")
+
+
+@orga_member_required
+def switch_organization(request):
+    memberships = selectors.user_memberships(request.user)
+    if request.method == "POST":
+        chosen = memberships.filter(organization_id=request.POST.get("organization")).first()
+        if chosen is None:
+            raise Http404
+        request.session[SESSION_KEY] = chosen.organization_id
+        Membership.objects.filter(pk=chosen.pk).update(last_accessed_at=timezone.now())
+        return redirect("orga:home")
+    return render(request, "organizations/switch.html", {"memberships": memberships})
+
+
+def _invitation_from_token(token) -> Invitation:
+    invitation = (
+        Invitation.objects.select_related("organization")
+        .filter(token_hash=hash_invitation_token(token))
+        .first()
+    )
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def invitation_join(request, token):
+    """The link of the e-mail: sign up or sign in, then join the organization."""
+    invitation = _invitation_from_token(token)
+    now = timezone.now()
+    try:
+        services.invitation_check(invitation, now=now)
+    except services.TeamError as error:
+        return render(request, "organizations/invitation_invalid.html", {"error": error}, status=410)
+
+    signup_form = InvitationSignupForm(email=invitation.email)
+    error = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "signup" and not request.user.is_authenticated:
+                signup_form = InvitationSignupForm(request.POST, email=invitation.email)
+                if signup_form.is_valid():
+                    with transaction.atomic():
+                        user = services.user_signup_for_invitation(
+                            first_name=signup_form.cleaned_data["first_name"],
+                            last_name=signup_form.cleaned_data["last_name"],
+                            email=invitation.email,
+                            password=signup_form.cleaned_data["password"],
+                        )
+                        membership = services.invitation_accept(invitation=invitation, user=user, now=now)
+                    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                    return _joined(request, membership)
+            elif action == "accept" and request.user.is_authenticated:
+                membership = services.invitation_accept(invitation=invitation, user=request.user, now=now)
+                return _joined(request, membership)
+        except services.TeamError as team_error:
+            if team_error.code in {"already_accepted", "cancelled", "expired"}:
+                return render(request, "organizations/invitation_invalid.html", {"error": team_error}, status=410)
+            error = team_error.message
+        except ValidationError as validation_error:
+            error = " ".join(validation_error.messages)
+    wrong_account = request.user.is_authenticated and request.user.email.lower() != invitation.email
+    return render(
+        request,
+        "organizations/invitation_join.html",
+        {
+            "invitation": invitation,
+            "organization": invitation.organization,
+            "signup_form": signup_form,
+            "error": error,
+            "wrong_account": wrong_account,
+        },
+    )
+
+
+def _joined(request, membership):
+    logger.info("user %s joined organization %s", membership.user_id, membership.organization_id)
+    request.session[SESSION_KEY] = membership.organization_id
+    messages.success(
+        request,
+        _("Bienvenue dans l'espace Pix Orga de %(name)s.") % {"name": membership.organization.name},
+    )
+    return redirect("orga:home")

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+from django.views.i18n import set_language
+
+from . import views
+
+admin.site.site_header = "Pix Orga – administration"
+admin.site.site_title = "Pix Orga"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("langue/", set_language, name="set_language"),
+    path("compte/", include("allauth.urls")),
+    path("orga/", include("organizations.urls")),
+    path("mentions-legales/", TemplateView.as_view(template_name="pages/legal.html"), name="legal"),
+    path("accessibilite/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"),
+    path("donnees-personnelles/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,53 @@
+import factory
+from django.utils import timezone
+
+from accounts.models import User
+from organizations.models import Invitation, Membership, Organization, Role, hash_invitation_token
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.test")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    password = factory.PostGenerationMethodCall("set_password", "Pix-Test-2026")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Collège numéro {n}")
+    type = Organization.Type.SCO
+    external_id = factory.Sequence(lambda n: f"{n:07d}A")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    organization = factory.SubFactory(OrganizationFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.MEMBER
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """Pass `token="..."` to know the link; the row only keeps its hash."""
+
+    class Meta:
+        model = Invitation
+        exclude = ["token"]
+
+    organization = factory.SubFactory(OrganizationFactory)
+    email = factory.Sequence(lambda n: f"invite{n}@example.test")
+    token = factory.Sequence(lambda n: f"token-{n}-abcdefghijklmnopqrstuvwxyz")
+    token_hash = factory.LazyAttribute(lambda o: hash_invitation_token(o.token))
+    sent_at = factory.LazyFunction(timezone.now)

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils import translation
 
 # Scripts and styles come from our own origin only (DSFR and htmx are served as static
 # files); inline scripts are not allowed, so an injected <script> in a name or a landing
@@ -29,4 +30,24 @@ class SecurityHeadersMiddleware:
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if settings.HTTPS:
             response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        return response
+
+
+class LocaleMiddleware:
+    """French unless the visitor chose another language with the language button.
+
+    The browser's Accept-Language is ignored on purpose: Pix is a French public service and
+    a pupil's English-language browser must not switch the interface under him.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
         return response

@@ -1,7 +1,16 @@
 """The named cast of the tests: a school with its Pix correspondent (admin) and a teacher
 (member), another school with its own teacher, and a pupil with no membership."""
 
+import os
+import subprocess
+import sys
+import threading
+import time
+
 import pytest
+from django.core.cache import cache
+
+from pixorga.celery import app as celery_app
 
 from organizations.models import Role
 
@@ -13,11 +22,17 @@ PASSWORD = "Pix-Test-2026"
 @pytest.fixture(autouse=True)
 def _test_settings(settings, request):
     # Hashed static names need `collectstatic`; the tests serve the files from the finders.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     # Argon2 is the production hasher (tested on its own); tests create many users.
+    cache.clear()
+    # Tasks run in process unless a test asks for the real worker (marker `services`).
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = "services" not in request.keywords
+    request.addfinalizer(lambda: setattr(celery_app.conf, "task_always_eager", eager))
     if "real_hasher" not in request.keywords:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -67,3 +82,54 @@ def client_of(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def real_worker(transactional_db, settings, tmp_path):
+    """A real Celery worker process on the test database (PostgreSQL + Redis only: SQLite's
+    test database is private to this process). Use with the `services` marker."""
+    database = settings.DATABASES["default"]
+    if not os.environ.get("REDIS_URL") or database["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("needs PostgreSQL and Redis (DATABASE_URL and REDIS_URL)")
+    celery_app.control.purge()
+    mail_dir = tmp_path / "mail"
+    env = {
+        **os.environ,
+        "DATABASE_URL": "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(**database),
+        "EMAIL_URL": f"filemail:///{mail_dir}",  # django-environ drops one leading slash
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "pixorga", "worker", "-P", "solo", "--without-gossip",
+         "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    ready = threading.Event()
+    log = []
+
+    def drain():
+        for line in process.stdout:
+            log.append(line)
+            if " ready." in line:
+                ready.set()
+
+    threading.Thread(target=drain, daemon=True).start()
+    if not ready.wait(60):
+        process.kill()
+        pytest.fail("the Celery worker did not start:\n" + "".join(log[-30:]))
+    process.mail_dir = mail_dir
+    process.log = log
+    yield process
+    process.terminate()
+    try:
+        process.wait(15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def wait_for(predicate, timeout=30.0, interval=0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False

@@ -1,0 +1,63 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+DEV := DJANGO_DEBUG=1
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-fast bench install chromium migrate content demo worker clean help
+
+help:
+	@echo "make run    – installe, prépare la base (SQLite) et sert le site sur http://$(HOST):$(PORT)"
+	@echo "make test   – toute la suite (tests navigateur compris)"
+	@echo "make bench  – les mesures de performance (voir bench/README.md)"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv || true
+	if [ -x $(VENV)/bin/uv ]; then \
+		$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements.txt -r requirements-dev.txt; \
+	else \
+		$(VENV)/bin/pip install --quiet -r requirements.txt -r requirements-dev.txt; \
+	fi
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(DEV) $(PY) manage.py migrate --noinput
+
+content: migrate
+	$(DEV) $(PY) manage.py load_content
+
+demo: content
+	$(DEV) $(PY) manage.py load_demo
+
+run: demo
+	@$(DEV) $(PY) manage.py shell -c "from organizations.management.commands.load_demo import Command; print(Command.summary())"
+	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: install
+	$(PY) -m celery -A pixorga worker --loglevel=INFO
+
+# Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installation de Chromium (paquet Debian)…"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium; \
+	}
+
+test: install chromium
+	$(PY) manage.py makemigrations --check --dry-run > /dev/null
+	$(PY) -m pytest
+
+test-fast: install
+	$(PY) -m pytest -m "not browser"
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

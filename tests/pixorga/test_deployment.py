@@ -1,0 +1,70 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+PRODUCTION_ENV = {
+    "SECRET_KEY": "a" * 20 + "B" * 20 + "0123456789-production",
+    "ALLOWED_HOSTS": "pix-orga.example.fr",
+    "DATABASE_URL": "sqlite:////tmp/unused.sqlite3",
+    "PATH": os.environ["PATH"],
+}
+
+
+def run_manage(*args, env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "SECRET_KEY"}
+
+    result = run_manage("check", env=env)
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_docker_compose_runs_web_worker_postgres_and_redis_with_the_settings_names():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+
+    assert {"web", "worker", "postgres", "redis", "migrate"} <= set(services)
+    assert services["web"]["command"][0] == "gunicorn"
+    assert services["web"]["command"][1] == "pixorga.wsgi:application"
+    assert services["worker"]["command"][:3] == ["celery", "-A", "pixorga"]
+    for name in ("web", "worker", "migrate"):
+        environment = services[name]["environment"]
+        assert environment["REDIS_URL"].startswith("redis://redis:")
+        assert environment["DATABASE_URL"].startswith("postgres://") and "@postgres:" in environment["DATABASE_URL"]
+    example = dict(
+        line.split("=", 1) for line in (ROOT / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    assert {"SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_URL"} <= set(example)
+
+
+def test_healthz_answers_for_load_balancers(client, db):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_pages_carry_the_security_headers(client, db):
+    response = client.get("/")
+
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"

@@ -71,7 +71,7 @@ class Skill(models.Model):
     id = models.CharField(primary_key=True, max_length=64)
     name = models.CharField(_("nom"), max_length=100, unique=True)
     level = models.PositiveSmallIntegerField(_("niveau"))
-    pix_value = models.DecimalField(_("valeur en pix"), max_digits=6, decimal_places=4)
+    pix_value = models.FloatField(_("valeur en pix"))
     hint = models.CharField(_("indice"), max_length=300, blank=True)
     tube = models.ForeignKey(Tube, on_delete=models.PROTECT, related_name="skills")
     competence = models.ForeignKey(Competence, on_delete=models.PROTECT, related_name="skills")

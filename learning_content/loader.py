@@ -1,0 +1,154 @@
+"""Writes the parsed content files into the database, in one transaction, by stable ids."""
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from . import models
+from .parsing import ParsedContent, parse_content_dir
+from .repository import invalidate_content_cache
+
+logger = logging.getLogger(__name__)
+
+CONTENT_DIR = Path(settings.BASE_DIR) / "content"
+
+
+@dataclass
+class KindReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    retired: int = 0
+
+    def changed(self):
+        return self.created + self.updated + self.retired
+
+
+@dataclass
+class LoadReport:
+    version: str
+    kinds: dict[str, KindReport] = field(default_factory=dict)
+
+    @property
+    def changed(self):
+        return sum(kind.changed() for kind in self.kinds.values())
+
+    def lines(self):
+        for name, kind in self.kinds.items():
+            yield (f"{name:<16} {kind.created:>4} créé(s) {kind.updated:>4} modifié(s) "
+                   f"{kind.unchanged:>5} inchangé(s) {kind.retired:>4} retiré(s)")
+
+
+def load_content(directory: Path = CONTENT_DIR) -> LoadReport:
+    """Validate every file first (ContentFileError lists the errors), then upsert."""
+    parsed = parse_content_dir(directory)
+    with transaction.atomic():
+        report = _write(parsed)
+        models.ContentRelease.objects.update_or_create(
+            pk=1, defaults={"version": parsed.version, "loaded_at": timezone.now(),
+                            "summary": {name: vars(kind) for name, kind in report.kinds.items()}},
+        )
+        transaction.on_commit(invalidate_content_cache)
+    logger.info("content %s loaded, %s change(s)", parsed.version[:12], report.changed)
+    return report
+
+
+def _upsert(model, rows, report: KindReport, *, retire=None):
+    """Create or update `rows` (dicts with an `id`); `retire(queryset)` handles the rows that
+    are no longer in the files and returns how many it changed."""
+    fields = [name for name in rows[0] if name != "id"] if rows else []
+    existing = {obj.pk: obj for obj in model.objects.all()}
+    to_create, to_update = [], []
+    for row in rows:
+        current = existing.get(row["id"])
+        if current is None:
+            to_create.append(model(**row))
+        elif any(getattr(current, name) != row[name] for name in fields):
+            for name in fields:
+                setattr(current, name, row[name])
+            to_update.append(current)
+        else:
+            report.unchanged += 1
+    model.objects.bulk_create(to_create, batch_size=500)
+    if to_update:
+        model.objects.bulk_update(to_update, fields, batch_size=500)
+    report.created += len(to_create)
+    report.updated += len(to_update)
+    if retire:
+        gone = model.objects.exclude(pk__in=[row["id"] for row in rows])
+        report.retired += retire(gone)
+
+
+def _write(parsed: ParsedContent) -> LoadReport:
+    report = LoadReport(version=parsed.version)
+    kinds = {name: KindReport() for name in (
+        "domaines", "compétences", "sujets", "tutoriels", "acquis", "liens tutoriels", "épreuves",
+        "profils cibles", "paliers et sujets",
+    )}
+    report.kinds = kinds
+    _upsert(models.Area, parsed.areas, kinds["domaines"])
+    _upsert(models.Competence, parsed.competences, kinds["compétences"])
+    for tube in parsed.tubes:
+        tube["is_active"] = True
+    _upsert(models.Tube, parsed.tubes, kinds["sujets"],
+            retire=lambda gone: gone.filter(is_active=True).update(is_active=False))
+    _upsert(models.Tutorial, parsed.tutorials, kinds["tutoriels"])
+    for skill in parsed.skills:
+        skill["is_active"] = True
+    _upsert(models.Skill, parsed.skills, kinds["acquis"],
+            retire=lambda gone: gone.filter(is_active=True).update(is_active=False))
+    _sync_skill_tutorials(parsed.skill_tutorials, kinds["liens tutoriels"])
+    _upsert(models.Challenge, parsed.challenges, kinds["épreuves"],
+            retire=lambda gone: gone.exclude(status="périmé").update(status="périmé"))
+    _upsert(models.TargetProfile, parsed.target_profiles, kinds["profils cibles"],
+            retire=lambda gone: gone.filter(is_outdated=False).update(is_outdated=True))
+    _sync_profile_details(parsed, kinds["paliers et sujets"])
+    return report
+
+
+def _sync_skill_tutorials(wanted: set[tuple[str, str]], report: KindReport):
+    through = models.Skill.tutorials.through
+    existing = set(through.objects.values_list("skill_id", "tutorial_id"))
+    removed = existing - wanted
+    for skill_id, tutorial_id in removed:
+        through.objects.filter(skill_id=skill_id, tutorial_id=tutorial_id).delete()
+    through.objects.bulk_create(
+        [through(skill_id=s, tutorial_id=t) for s, t in sorted(wanted - existing)], batch_size=1000
+    )
+    report.created += len(wanted - existing)
+    report.retired += len(removed)
+    report.unchanged += len(existing & wanted)
+
+
+def _sync_profile_details(parsed: ParsedContent, report: KindReport):
+    """Capped tubes and stages have no ids of their own: a profile whose list changed gets
+    its list rewritten."""
+    def key_tubes(rows):
+        return sorted((row["tube_id"], row["level"]) for row in rows)
+
+    stage_fields = ["threshold", "level", "title", "message", "prescriber_title", "prescriber_description"]
+
+    def key_stages(rows):
+        return sorted(tuple(str(row[name]) for name in stage_fields) for row in rows)
+
+    for profile in parsed.target_profiles:
+        profile_id = profile["id"]
+        tubes = [row for row in parsed.capped_tubes if row["target_profile_id"] == profile_id]
+        stages = [row for row in parsed.stages if row["target_profile_id"] == profile_id]
+        current_tubes = list(models.TargetProfileTube.objects.filter(target_profile_id=profile_id).values())
+        current_stages = list(models.Stage.objects.filter(target_profile_id=profile_id).values())
+        if key_tubes(current_tubes) == key_tubes(tubes) and key_stages(current_stages) == key_stages(stages):
+            report.unchanged += 1
+            continue
+        models.TargetProfileTube.objects.filter(target_profile_id=profile_id).delete()
+        models.Stage.objects.filter(target_profile_id=profile_id).delete()
+        models.TargetProfileTube.objects.bulk_create(models.TargetProfileTube(**row) for row in tubes)
+        models.Stage.objects.bulk_create(models.Stage(**row) for row in stages)
+        if current_tubes or current_stages:
+            report.updated += 1
+        else:
+            report.created += 1

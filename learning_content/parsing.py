@@ -1,0 +1,508 @@
+"""From the content files to validated plain records, or the list of every error found.
+
+Pure: no database. `parse_content_dir` reads `content/` and returns a `ParsedContent` whose
+rows are ready to be written, or raises `ContentFileError` naming each file and line.
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from .files import ContentError, ContentFileError, LineDict, read_yaml
+
+CHALLENGE_TYPES = {"QCU", "QCM", "QROC", "QROCM-ind", "QROCM-dep"}
+CHALLENGE_STATUSES = {"validé", "archivé", "périmé"}
+TOLERANCES = {"t1", "t2", "t3"}
+TUTORIAL_FORMATS = {"page", "vidéo", "pdf", "jeu", "outil", "son"}
+TARGET_PROFILE_CATEGORIES = {
+    "BACK_TO_SCHOOL", "COMPETENCES", "SUBJECT", "DISCIPLINE", "TARGETED", "CUSTOM", "OTHER",
+}
+TUBE_NAME = re.compile(r"^[a-z][A-Za-z0-9]*$")
+DURATION = re.compile(r"^(\d{1,2}):([0-5]\d):([0-5]\d)$")
+INPUT_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+MAX_LEVEL = 8
+
+
+@dataclass
+class ParsedContent:
+    version: str
+    areas: list[dict] = field(default_factory=list)
+    competences: list[dict] = field(default_factory=list)
+    tubes: list[dict] = field(default_factory=list)
+    skills: list[dict] = field(default_factory=list)
+    skill_tutorials: set[tuple[str, str]] = field(default_factory=set)
+    challenges: list[dict] = field(default_factory=list)
+    tutorials: list[dict] = field(default_factory=list)
+    target_profiles: list[dict] = field(default_factory=list)
+    capped_tubes: list[dict] = field(default_factory=list)
+    stages: list[dict] = field(default_factory=list)
+
+
+class _Collector:
+    """Gathers every error of a run, so an author fixes them all at once."""
+
+    def __init__(self):
+        self.errors: list[ContentError] = []
+        self.path = ""
+
+    def error(self, node, message):
+        line = node.line if isinstance(node, LineDict) else 0
+        self.errors.append(ContentError(self.path, line, message))
+
+    def require(self, node, key, kind=str, allow_empty=False):
+        if not isinstance(node, dict):
+            self.error(node, f"un objet (clé: valeur) est attendu, pas {node!r}")
+            return None
+        value = node.get(key)
+        if value is None or (not allow_empty and value in ("", [], {})):
+            self.error(node, f"« {key} » est obligatoire")
+            return None
+        if kind is not None and not isinstance(value, kind):
+            self.error(node, f"« {key} » doit être de type {_kind_name(kind)}")
+            return None
+        return value
+
+
+def _kind_name(kind):
+    names = {str: "texte", int: "entier", list: "liste", dict: "objet", bool: "booléen"}
+    if isinstance(kind, tuple):
+        return " ou ".join(names.get(k, k.__name__) for k in kind)
+    return names.get(kind, kind.__name__)
+
+
+def _text_list(value):
+    return isinstance(value, list) and value and all(isinstance(item, (str, int, float)) for item in value)
+
+
+def parse_content_dir(directory: Path) -> ParsedContent:
+    directory = Path(directory)
+    digest = hashlib.sha256()
+    files = [directory / "areas.yaml", *sorted((directory / "competences").glob("*.yaml")),
+             directory / "target_profiles.yaml"]
+    raw = {}
+    read_errors = []
+    for path in files:
+        display = str(path.relative_to(directory.parent)) if path.is_relative_to(directory.parent) else str(path)
+        if not path.exists():
+            read_errors.append(ContentError(display, 0, "fichier manquant"))
+            continue
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        try:
+            raw[display] = read_yaml(path, display)
+        except ContentFileError as error:
+            read_errors.extend(error.errors)
+    if read_errors:
+        raise ContentFileError(read_errors)
+
+    parsed = ParsedContent(version=digest.hexdigest())
+    check = _Collector()
+    ids: dict[str, str] = {}
+
+    def claim(node, kind, value):
+        where = f"{check.path}:{node.line if isinstance(node, LineDict) else 0}"
+        if value in ids:
+            check.error(node, f"id « {value} » déjà utilisé ({ids[value]})")
+            return False
+        ids[value] = where
+        return True
+
+    names = iter(raw.items())
+    check.path, areas = next(names)
+    area_codes = _parse_areas(check, areas, parsed, claim)
+    tutorial_ids = set()
+    tube_names: dict[str, str] = {}
+    tube_levels: dict[str, list[int]] = {}
+    competence_files = [(path, data) for path, data in raw.items() if "/competences/" in path or "competences/" in path]
+    for path, data in competence_files:
+        check.path = path
+        _parse_competence(check, data, parsed, claim, area_codes, tutorial_ids, tube_names, tube_levels)
+    check.path = next(path for path in raw if path.endswith("target_profiles.yaml"))
+    _parse_target_profiles(check, raw[check.path], parsed, claim, tube_names, tube_levels)
+
+    if check.errors:
+        raise ContentFileError(check.errors)
+    _compute_pix_values(parsed)
+    return parsed
+
+
+def _parse_areas(check, areas, parsed, claim):
+    codes = set()
+    if not isinstance(areas, list) or not areas:
+        check.error(areas, "la liste des domaines est attendue")
+        return codes
+    for area in areas:
+        area_id, code = check.require(area, "id"), check.require(area, "code")
+        title, color = check.require(area, "title"), check.require(area, "color")
+        if None in (area_id, code, title, color) or not claim(area, "area", area_id):
+            continue
+        if code in codes:
+            check.error(area, f"code de domaine « {code} » en double")
+        codes.add(code)
+        parsed.areas.append({"id": area_id, "code": code, "title": title, "color": color})
+    return codes
+
+
+def _parse_competence(check, data, parsed, claim, area_codes, tutorial_ids, tube_names, tube_levels):
+    competence_id, index = check.require(data, "id"), check.require(data, "index")
+    area, name = check.require(data, "area"), check.require(data, "name")
+    if None in (competence_id, index, area, name):
+        return
+    if area not in area_codes:
+        check.error(data, f"domaine « {area} » inconnu")
+    if not re.fullmatch(r"[1-5]\.[1-9]", index) or not index.startswith(f"{area}."):
+        check.error(data, f"index « {index} » invalide pour le domaine {area}")
+    if not claim(data, "competence", competence_id):
+        return
+    parsed.competences.append({
+        "id": competence_id, "index": index, "name": name,
+        "description": str(data.get("description") or "").strip(), "area_id": f"area-{area}",
+    })
+    local_tutorials = set()
+    for tutorial in data.get("tutorials") or []:
+        parsed_tutorial = _parse_tutorial(check, tutorial, claim)
+        if parsed_tutorial:
+            parsed.tutorials.append(parsed_tutorial)
+            tutorial_ids.add(parsed_tutorial["id"])
+            local_tutorials.add(parsed_tutorial["id"])
+    tubes = check.require(data, "tubes", list)
+    for tube in tubes or []:
+        _parse_tube(check, tube, competence_id, parsed, claim, tutorial_ids, tube_names, tube_levels)
+
+
+def _parse_tutorial(check, tutorial, claim):
+    values = {key: check.require(tutorial, key) for key in ("id", "title", "link", "source", "format", "duration")}
+    if None in values.values():
+        return None
+    if not re.match(r"^https?://", values["link"]):
+        check.error(tutorial, f"le lien du tutoriel {values['id']} doit commencer par http(s)://")
+    if values["format"] not in TUTORIAL_FORMATS:
+        check.error(tutorial, f"format « {values['format']} » inconnu ({', '.join(sorted(TUTORIAL_FORMATS))})")
+    match = DURATION.match(str(values["duration"]))
+    if not match:
+        check.error(tutorial, "la durée s'écrit HH:MM:SS")
+        return None
+    if not claim(tutorial, "tutorial", values["id"]):
+        return None
+    hours, minutes, seconds = (int(part) for part in match.groups())
+    values["duration"] = timedelta(hours=hours, minutes=minutes, seconds=seconds)
+    return values
+
+
+def _parse_tube(check, tube, competence_id, parsed, claim, tutorial_ids, tube_names, tube_levels):
+    tube_id, name = check.require(tube, "id"), check.require(tube, "name")
+    title = check.require(tube, "practical_title")
+    if None in (tube_id, name, title):
+        return
+    if not TUBE_NAME.match(name):
+        check.error(tube, f"nom de sujet « {name} » invalide (camelCase ASCII, commençant par une minuscule)")
+    if name in tube_names:
+        check.error(tube, f"nom de sujet « {name} » déjà utilisé ({tube_names[name]})")
+        return
+    if not claim(tube, "tube", tube_id):
+        return
+    tube_names[name] = tube_id
+    parsed.tubes.append({
+        "id": tube_id, "name": name, "practical_title": title,
+        "practical_description": str(tube.get("practical_description") or "").strip(),
+        "competence_id": competence_id,
+    })
+    levels = []
+    for skill in check.require(tube, "skills", list) or []:
+        level = _parse_skill(check, skill, tube_id, name, competence_id, parsed, claim, tutorial_ids)
+        if level is not None:
+            levels.append(level)
+    if levels:
+        ordered = sorted(levels)
+        if len(set(levels)) != len(levels):
+            check.error(tube, f"le sujet {name} a deux acquis de même niveau")
+        elif ordered != list(range(ordered[0], ordered[-1] + 1)):
+            check.error(tube, f"les niveaux du sujet {name} ne sont pas consécutifs : {ordered}")
+    tube_levels[name] = sorted(levels)
+
+
+def _parse_skill(check, skill, tube_id, tube_name, competence_id, parsed, claim, tutorial_ids):
+    skill_id, level = check.require(skill, "id"), check.require(skill, "level", int)
+    if None in (skill_id, level):
+        return None
+    if not 1 <= level <= MAX_LEVEL:
+        check.error(skill, f"niveau {level} hors de 1..{MAX_LEVEL}")
+        return None
+    if not claim(skill, "skill", skill_id):
+        return None
+    parsed.skills.append({
+        "id": skill_id, "name": f"@{tube_name}{level}", "level": level,
+        "hint": str(skill.get("hint") or "").strip(), "tube_id": tube_id, "competence_id": competence_id,
+    })
+    tutorials = skill.get("tutorials") or []
+    if not tutorials:
+        check.error(skill, f"l'acquis {skill_id} n'a aucun tutoriel")
+    for tutorial_id in tutorials:
+        if tutorial_id not in tutorial_ids:
+            check.error(skill, f"tutoriel « {tutorial_id} » inconnu (il doit être déclaré dans ce fichier ou un précédent)")
+        else:
+            parsed.skill_tutorials.add((skill_id, tutorial_id))
+    challenges = skill.get("challenges") or []
+    if not challenges:
+        check.error(skill, f"l'acquis {skill_id} n'a aucune épreuve")
+    for challenge in challenges:
+        parsed_challenge = _parse_challenge(check, challenge, skill_id, claim)
+        if parsed_challenge:
+            parsed.challenges.append(parsed_challenge)
+    return level
+
+
+def _parse_challenge(check, challenge, skill_id, claim):
+    challenge_id, kind = check.require(challenge, "id"), check.require(challenge, "type")
+    instruction = check.require(challenge, "instruction")
+    if None in (challenge_id, kind, instruction):
+        return None
+    if kind not in CHALLENGE_TYPES:
+        check.error(challenge, f"type « {kind} » inconnu ({', '.join(sorted(CHALLENGE_TYPES))})")
+        return None
+    status = challenge.get("status", "validé")
+    if status not in CHALLENGE_STATUSES:
+        check.error(challenge, f"statut « {status} » inconnu")
+    tolerances = challenge.get("tolerances") or []
+    if not isinstance(tolerances, list) or not set(tolerances) <= TOLERANCES:
+        check.error(challenge, f"tolérances invalides {tolerances!r} (parmi t1, t2, t3)")
+        tolerances = []
+    timer = challenge.get("timer")
+    if timer is not None and (not isinstance(timer, int) or timer <= 0):
+        check.error(challenge, "le minuteur (timer) est un nombre entier de secondes")
+    illustration = challenge.get("illustration") or {}
+    if illustration and not (illustration.get("src") and illustration.get("alt")):
+        check.error(challenge, "une illustration a une source (src) et une alternative textuelle (alt)")
+    shape = _CHALLENGE_SHAPES[kind](check, challenge)
+    if shape is None or not claim(challenge, "challenge", challenge_id):
+        return None
+    proposals, inputs, solution = shape
+    return {
+        "id": challenge_id, "skill_id": skill_id, "type": kind, "instruction": instruction.strip(),
+        "proposals": proposals, "inputs": inputs, "solution": solution,
+        "tolerances": sorted(tolerances), "format": str(challenge.get("format") or ""),
+        "timer": timer, "illustration_src": illustration.get("src", ""),
+        "illustration_alt": illustration.get("alt", ""), "status": status,
+    }
+
+
+def _proposals(check, challenge, minimum):
+    proposals = check.require(challenge, "proposals", list)
+    if proposals is None:
+        return None
+    if len(proposals) < minimum or not all(isinstance(p, (str, int, float)) for p in proposals):
+        check.error(challenge, f"au moins {minimum} propositions (textes) sont attendues")
+        return None
+    return [str(p) for p in proposals]
+
+
+def _shape_qcu(check, challenge):
+    proposals = _proposals(check, challenge, 2)
+    solution = check.require(challenge, "solution", int)
+    if proposals is None or solution is None:
+        return None
+    if not 1 <= solution <= len(proposals):
+        check.error(challenge, f"la solution {solution} n'est pas le numéro d'une proposition (1 à {len(proposals)})")
+        return None
+    return proposals, [], solution
+
+
+def _shape_qcm(check, challenge):
+    proposals = _proposals(check, challenge, 3)
+    solution = check.require(challenge, "solution", list)
+    if proposals is None or solution is None:
+        return None
+    if (len(solution) < 2 or len(set(solution)) != len(solution)
+            or not all(isinstance(s, int) and 1 <= s <= len(proposals) for s in solution)):
+        check.error(challenge, f"la solution d'un QCM est une liste d'au moins 2 numéros distincts de 1 à {len(proposals)}")
+        return None
+    return proposals, [], sorted(solution)
+
+
+def _shape_qroc(check, challenge):
+    solutions = check.require(challenge, "solutions", list)
+    if solutions is None:
+        return None
+    if not _text_list(solutions):
+        check.error(challenge, "les solutions d'un QROC sont une liste de textes")
+        return None
+    label = str(challenge.get("label") or "").strip()
+    if challenge.get("format") == "nombre":
+        from .numbers import parse_number
+
+        if any(parse_number(str(s)) is None for s in solutions):
+            check.error(challenge, "format nombre : chaque solution doit être un nombre")
+            return None
+    return [], [{"key": "answer", "label": label}], [str(s) for s in solutions]
+
+
+def _inputs(check, challenge):
+    inputs = check.require(challenge, "inputs", list)
+    if inputs is None:
+        return None
+    keys = []
+    for item in inputs:
+        key, label = check.require(item, "key"), check.require(item, "label")
+        if key is None or label is None:
+            return None
+        if not INPUT_KEY.match(key):
+            check.error(item, f"clé de champ « {key} » invalide (lettres, chiffres, - et _)")
+            return None
+        options = item.get("options")
+        if options is not None and not _text_list(options):
+            check.error(item, "les options d'une liste déroulante sont une liste de textes")
+            return None
+        keys.append(key)
+    if len(set(keys)) != len(keys):
+        check.error(challenge, "deux champs ont la même clé")
+        return None
+    return [
+        {"key": item["key"], "label": str(item["label"]), **({"options": [str(o) for o in item["options"]]} if item.get("options") else {})}
+        for item in inputs
+    ]
+
+
+def _shape_qrocm_ind(check, challenge):
+    inputs = _inputs(check, challenge)
+    solution = check.require(challenge, "solution", dict)
+    if inputs is None or solution is None:
+        return None
+    if set(solution) != {item["key"] for item in inputs}:
+        check.error(challenge, "chaque champ a ses variantes dans la solution, et seulement eux")
+        return None
+    normalized = {}
+    for item in inputs:
+        variants = solution[item["key"]]
+        if not _text_list(variants):
+            check.error(challenge, f"les variantes du champ {item['key']} sont une liste de textes")
+            return None
+        variants = [str(v) for v in variants]
+        if item.get("options") and not set(variants) <= set(item["options"]):
+            check.error(challenge, f"la réponse du champ {item['key']} doit être une de ses options")
+            return None
+        normalized[item["key"]] = variants
+    return [], inputs, normalized
+
+
+def _shape_qrocm_dep(check, challenge):
+    inputs = _inputs(check, challenge)
+    solution = check.require(challenge, "solution", dict)
+    if inputs is None or solution is None:
+        return None
+    if len(solution) < len(inputs):
+        check.error(challenge, "un QROCM-dep a au moins autant de groupes de réponses que de champs")
+        return None
+    if any(item.get("options") for item in inputs):
+        check.error(challenge, "un QROCM-dep n'a pas de liste déroulante")
+        return None
+    normalized = {}
+    for group, variants in solution.items():
+        if not _text_list(variants):
+            check.error(challenge, f"les variantes du groupe {group} sont une liste de textes")
+            return None
+        normalized[str(group)] = [str(v) for v in variants]
+    return [], inputs, normalized
+
+
+_CHALLENGE_SHAPES = {
+    "QCU": _shape_qcu, "QCM": _shape_qcm, "QROC": _shape_qroc,
+    "QROCM-ind": _shape_qrocm_ind, "QROCM-dep": _shape_qrocm_dep,
+}
+
+
+def _parse_target_profiles(check, profiles, parsed, claim, tube_names, tube_levels):
+    if not isinstance(profiles, list):
+        check.error(profiles, "la liste des profils cibles est attendue")
+        return
+    for position, profile in enumerate(profiles):
+        values = {key: check.require(profile, key) for key in ("id", "name", "category")}
+        if None in values.values():
+            continue
+        if values["category"] not in TARGET_PROFILE_CATEGORIES:
+            check.error(profile, f"catégorie « {values['category']} » inconnue")
+            continue
+        if not claim(profile, "target_profile", values["id"]):
+            continue
+        capped = []
+        for item in check.require(profile, "tubes", list) or []:
+            tube, level = check.require(item, "tube"), check.require(item, "level", int)
+            if tube is None or level is None:
+                continue
+            if tube not in tube_names:
+                check.error(item, f"sujet « {tube} » inconnu")
+                continue
+            if not tube_levels.get(tube) or level < tube_levels[tube][0] or level > MAX_LEVEL:
+                check.error(item, f"le niveau {level} ne retient aucun acquis du sujet {tube}")
+                continue
+            capped.append((tube_names[tube], min(level, tube_levels[tube][-1])))
+        if len({tube_id for tube_id, _ in capped}) != len(capped):
+            check.error(profile, f"un sujet apparaît deux fois dans le profil {values['id']}")
+            continue
+        max_level = max((level for _, level in capped), default=0)
+        stages = _parse_stages(check, profile, max_level)
+        parsed.target_profiles.append({
+            **values, "description": str(profile.get("description") or "").strip(),
+            "is_outdated": bool(profile.get("outdated", False)),
+            "are_knowledge_elements_resettable": bool(profile.get("resettable", False)),
+            "position": position,
+        })
+        parsed.capped_tubes.extend(
+            {"target_profile_id": values["id"], "tube_id": tube_id, "level": level} for tube_id, level in capped
+        )
+        parsed.stages.extend({"target_profile_id": values["id"], **stage} for stage in stages)
+
+
+def _parse_stages(check, profile, max_level):
+    """The rules of Pix's stage editor: a zero stage, one kind (thresholds or levels), unique
+    values within bounds, a title and a message on each."""
+    stages = profile.get("stages") or []
+    if not stages:
+        return []
+    kinds = {"threshold" if "threshold" in stage else "level" if "level" in stage else None for stage in stages}
+    if None in kinds:
+        check.error(profile, "chaque palier a un seuil (threshold) ou un niveau (level)")
+        return []
+    if len(kinds) > 1:
+        check.error(profile, "les paliers sont tous des seuils ou tous des niveaux")
+        return []
+    kind = kinds.pop()
+    values = [stage[kind] for stage in stages]
+    if 0 not in values:
+        check.error(profile, "La présence du palier zéro est obligatoire.")
+        return []
+    if len(set(values)) != len(values):
+        check.error(profile, "deux paliers ont la même valeur")
+        return []
+    upper = 100 if kind == "threshold" else max_level
+    result = []
+    for stage in stages:
+        value = stage[kind]
+        if not isinstance(value, int) or not 0 <= value <= upper:
+            check.error(stage, f"la valeur du palier doit être comprise entre 0 et {upper}")
+            continue
+        title, message = check.require(stage, "title"), check.require(stage, "message")
+        if title is None or message is None:
+            continue
+        result.append({
+            "threshold": value if kind == "threshold" else None,
+            "level": value if kind == "level" else None,
+            "title": title, "message": str(message).strip(),
+            "prescriber_title": str(stage.get("prescriber_title") or ""),
+            "prescriber_description": str(stage.get("prescriber_description") or "").strip(),
+        })
+    return result
+
+
+def _compute_pix_values(parsed: ParsedContent) -> None:
+    """8 pix per competence level, shared by the level's skills that have a validated
+    challenge: pix = 8 ÷ (such skills of the same competence and level), capped at 4."""
+    playable = {c["skill_id"] for c in parsed.challenges if c["status"] == "validé"}
+    counts: dict[tuple[str, int], int] = {}
+    for skill in parsed.skills:
+        if skill["id"] in playable:
+            key = (skill["competence_id"], skill["level"])
+            counts[key] = counts.get(key, 0) + 1
+    for skill in parsed.skills:
+        count = counts.get((skill["competence_id"], skill["level"]), 0)
+        skill["pix_value"] = min(4.0, 8 / count) if skill["id"] in playable and count else 0.0

@@ -133,3 +133,30 @@ def wait_for(predicate, timeout=30.0, interval=0.2):
             return True
         time.sleep(interval)
     return False
+
+
+@pytest.fixture(scope="session")
+def parsed_content():
+    from learning_content.loader import CONTENT_DIR
+    from learning_content.parsing import parse_content_dir
+
+    return parse_content_dir(CONTENT_DIR)
+
+
+@pytest.fixture
+def referential(db, parsed_content):
+    """The real référentiel of content/, loaded in the test database, and its memory copy."""
+    import copy
+
+    from django.utils import timezone
+
+    from learning_content import loader, models
+    from learning_content.repository import get_content, invalidate_content_cache
+
+    loader._write(copy.deepcopy(parsed_content))
+    models.ContentRelease.objects.update_or_create(
+        pk=1, defaults={"version": parsed_content.version, "loaded_at": timezone.now()}
+    )
+    invalidate_content_cache()
+    yield get_content()
+    invalidate_content_cache()

@@ -1,0 +1,171 @@
+import shutil
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from learning_content import models
+from learning_content.files import ContentFileError
+from learning_content.loader import CONTENT_DIR, load_content
+from learning_content.repository import get_content, invalidate_content_cache
+
+
+@pytest.fixture
+def content_copy(tmp_path):
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, target)
+    return target
+
+
+def replace_in(path, old, new, count=1):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def line_of(path, needle):
+    return next(number for number, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
+
+
+class TestTheRealReferential:
+    def test_it_has_the_framework_and_enough_content(self, db):
+        load_content()
+
+        assert models.Area.objects.count() == 5
+        assert list(models.Competence.objects.values_list("index", flat=True)) == [
+            "1.1", "1.2", "1.3", "2.1", "2.2", "2.3", "2.4", "3.1", "3.2", "3.3", "3.4", "4.1", "4.2", "4.3",
+            "5.1", "5.2",
+        ]
+        assert models.Competence.objects.get(index="4.2").name == "Protéger les données personnelles et la vie privée"
+        tubes_per_competence = Counter(models.Tube.objects.values_list("competence__index", flat=True))
+        assert min(tubes_per_competence.values()) >= 3 and sum(tubes_per_competence.values()) >= 48
+        assert models.Skill.objects.count() >= 200
+        assert models.Challenge.objects.count() >= 400
+        challenges_per_skill = Counter(models.Challenge.objects.values_list("skill_id", flat=True))
+        assert min(challenges_per_skill[skill] for skill in models.Skill.objects.values_list("id", flat=True)) >= 2
+        assert set(models.Challenge.objects.values_list("type", flat=True)) == {
+            "QCU", "QCM", "QROC", "QROCM-ind", "QROCM-dep",
+        }
+        tubes_with_tutorials = set(models.Skill.objects.filter(tutorials__isnull=False).values_list("tube_id", flat=True))
+        assert tubes_with_tutorials == set(models.Tube.objects.values_list("id", flat=True))
+        assert models.Challenge.objects.filter(timer__isnull=False).exists()
+
+    def test_levels_of_each_tube_are_consecutive_and_skill_names_follow_the_tube(self, referential):
+        for tube in referential.tubes.values():
+            levels = [referential.skills[skill_id].level for skill_id in tube.skill_ids]
+            assert levels == list(range(levels[0], levels[0] + len(levels))), tube.name
+            assert all(referential.skills[s].name == f"@{tube.name}{referential.skills[s].level}" for s in tube.skill_ids)
+
+    def test_each_competence_level_is_worth_eight_pix_at_most_four_per_skill(self, referential):
+        per_level = Counter()
+        for skill in referential.skills.values():
+            assert 0 < skill.pix_value <= 4
+            per_level[(skill.competence_id, skill.level)] += skill.pix_value
+        for (competence, level), total in per_level.items():
+            skills = [s for s in referential.skills.values() if s.competence_id == competence and s.level == level]
+            assert total == pytest.approx(4.0 if len(skills) == 1 else 8.0), (competence, level)
+
+    def test_back_to_school_profiles_rise_with_the_grade_and_carry_the_four_bands(self, referential):
+        grades = ["6e", "5e", "4e", "3e", "2nde", "1ère", "Terminale", "Post-bac"]
+        profiles = {p.name: p for p in referential.target_profiles.values()}
+        caps = []
+        for grade in grades:
+            profile = profiles[f"Parcours de rentrée {grade}"]
+            assert profile.category == "BACK_TO_SCHOOL"
+            assert len({referential.tubes[t].competence_id for t, _ in profile.capped_tubes}) == 16
+            assert [stage.threshold for stage in profile.stages] == [0, 21, 51, 81]
+            assert [stage.prescriber_title for stage in profile.stages] == [
+                "Maîtrise insuffisante", "Maîtrise fragile", "Maîtrise satisfaisante", "Très bonne maîtrise",
+            ]
+            caps.append(max(level for _, level in profile.capped_tubes))
+        assert caps == sorted(caps) and caps[0] < caps[-1]
+        assert sum(p.category == "COMPETENCES" for p in referential.target_profiles.values()) == 16
+        assert "Protection des données personnelles" in profiles
+
+    def test_a_second_load_changes_nothing(self, db):
+        load_content()
+        report = load_content()
+
+        assert report.changed == 0
+
+    def test_the_memory_copy_is_not_rebuilt_while_the_version_is_the_same(self, referential, django_assert_num_queries):
+        with django_assert_num_queries(0):
+            assert get_content() is referential
+
+
+class TestBrokenFilesAreRefused:
+    def assert_refused(self, directory, path, line, words):
+        with pytest.raises(ContentFileError) as refused:
+            load_content(directory)
+        messages = [str(error) for error in refused.value.errors]
+        assert any(m.startswith(f"content/{path}:{line}:") and words in m for m in messages), messages
+        assert not models.Challenge.objects.exists()  # nothing half-loaded
+
+    def test_a_challenge_whose_solution_is_not_a_proposal(self, db, content_copy):
+        path = content_copy / "competences" / "4.1.yaml"
+        replace_in(path, "solution: 1\n", "solution: 9\n")
+        challenge_line = line_of(path, "solution: 9") 
+        text = path.read_text().splitlines()
+        start = max(n for n in range(challenge_line) if text[n - 1].lstrip().startswith("- id: chal-"))
+
+        self.assert_refused(content_copy, "competences/4.1.yaml", start, "n'est pas le numéro d'une proposition")
+
+    def test_a_skill_without_challenge(self, db, content_copy):
+        path = content_copy / "competences" / "5.2.yaml"
+        text = path.read_text()
+        start = text.index("challenges:", text.index("- id: skill-"))
+        end = text.index("\n      - id: skill-", start)
+        path.write_text(text[:start] + "challenges: []" + text[end:])
+        skill_line = text[:text.index("- id: skill-")].count("\n") + 1
+
+        self.assert_refused(content_copy, "competences/5.2.yaml", skill_line, "n'a aucune épreuve")
+
+    def test_a_target_profile_naming_an_unknown_tube(self, db, content_copy):
+        path = content_copy / "target_profiles.yaml"
+        first_tube = next(l for l in path.read_text().splitlines() if l.strip().startswith("- {tube: "))
+        tube_name = first_tube.split("tube: ")[1].split(",")[0]
+        replace_in(path, f"tube: {tube_name},", "tube: sujetInexistant,")
+
+        self.assert_refused(content_copy, "target_profiles.yaml", line_of(path, "sujetInexistant"), "sujet « sujetInexistant » inconnu")
+
+    def test_a_stage_set_without_zero_stage(self, db, content_copy):
+        path = content_copy / "target_profiles.yaml"
+        replace_in(path, "    - threshold: 0\n", "    - threshold: 5\n")
+
+        self.assert_refused(content_copy, "target_profiles.yaml", 5, "palier zéro est obligatoire")
+
+    def test_invalid_yaml_names_the_line(self, db, content_copy):
+        path = content_copy / "competences" / "1.1.yaml"
+        lines = path.read_text().splitlines()
+        lines[9] = lines[9] + " : : ["
+        path.write_text("\n".join(lines))
+
+        with pytest.raises(ContentFileError) as refused:
+            load_content(content_copy)
+        assert str(refused.value).startswith("content/competences/1.1.yaml:")
+
+    def test_the_command_reports_errors_and_loads_nothing(self, db, content_copy):
+        replace_in(content_copy / "competences" / "4.1.yaml", "solution: 1\n", "solution: 9\n")
+
+        with pytest.raises(CommandError, match="Référentiel refusé, rien n'a été chargé"):
+            call_command("load_content", "--dir", str(content_copy))
+        assert not models.Skill.objects.exists()
+
+
+def test_a_challenge_removed_from_the_files_is_retired_not_deleted(db, content_copy):
+    load_content(content_copy)
+    path = content_copy / "competences" / "3.4.yaml"
+    text = path.read_text()
+    skill_start = text.index("challenges:", text.index("- id: skill-"))
+    first = text.index("- id: chal-", skill_start)
+    second = text.index("- id: chal-", first + 1)
+    removed_id = text[first:].split("\n")[0].split("- id: ")[1].strip()
+    path.write_text(text[:first] + text[second:])
+
+    report = load_content(content_copy)
+    invalidate_content_cache()
+
+    assert report.kinds["épreuves"].retired == 1
+    assert models.Challenge.objects.get(pk=removed_id).status == "périmé"
+    assert removed_id not in get_content().challenges

@@ -50,7 +50,7 @@ chromium:
 	}
 
 test: install chromium
-	$(PY) manage.py makemigrations --check --dry-run > /dev/null
+	$(DEV) $(PY) manage.py makemigrations --check --dry-run > /dev/null
 	$(PY) -m pytest
 
 test-fast: install

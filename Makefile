@@ -34,8 +34,8 @@ content: migrate
 demo: content
 	$(DEV) $(PY) manage.py load_demo
 
+# load_demo prints the demo logins just before the server starts.
 run: demo
-	@$(DEV) $(PY) manage.py shell -c "from organizations.management.commands.load_demo import Command; print(Command.summary())"
 	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: install

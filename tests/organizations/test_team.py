@@ -329,3 +329,26 @@ class TestSwitchingOrganization:
         response = client_of(teacher).post(reverse("orga:switch"), {"organization": other_school.pk})
 
         assert response.status_code == 404
+
+
+class TestQueryCounts:
+    @pytest.mark.parametrize("extra_members", [1, 25])
+    def test_the_members_page_costs_the_same_whatever_the_team_size(
+        self, client_of, correspondent, school, extra_members, django_assert_max_num_queries
+    ):
+        for _ in range(extra_members):
+            MembershipFactory(organization=school)
+        client = client_of(correspondent)
+        # session, user, current membership, members, pending invitations count,
+        # "several organizations?" count
+        with django_assert_max_num_queries(7):
+            assert client.get(reverse("orga:team_members")).status_code == 200
+
+    @pytest.mark.parametrize("invitations", [1, 25])
+    def test_the_invitations_page_costs_the_same_whatever_their_number(
+        self, client_of, correspondent, school, invitations, django_assert_max_num_queries
+    ):
+        InvitationFactory.create_batch(invitations, organization=school)
+        client = client_of(correspondent)
+        with django_assert_max_num_queries(7):
+            assert client.get(reverse("orga:team_invitations")).status_code == 200

@@ -57,22 +57,23 @@ class TutorialAdmin(ReadOnlyAdmin):
     search_fields = ["title", "source", "link"]
 
 
-class CappedTubeInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class CappedTubeInline(ReadOnlyInline):
     model = models.TargetProfileTube
-    extra = 0
-    can_delete = False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
-class StageInline(admin.TabularInline):
+class StageInline(ReadOnlyInline):
     model = models.Stage
-    extra = 0
-    can_delete = False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(models.TargetProfile)

@@ -1,6 +1,7 @@
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -19,7 +20,12 @@ def send_invitation_email(invitation_id: int, accept_url: str) -> None:
         logger.info("invitation %s no longer pending, e-mail not sent", invitation_id)
         return
     with translation.override("fr"):
-        context = {"invitation": invitation, "organization": invitation.organization, "accept_url": accept_url}
+        context = {
+            "invitation": invitation,
+            "organization": invitation.organization,
+            "accept_url": accept_url,
+            "validity_days": settings.INVITATION_VALIDITY_DAYS,
+        }
         subject = render_to_string("organizations/email/invitation_subject.txt", context).strip()
         body = render_to_string("organizations/email/invitation_body.txt", context)
     send_mail(subject, body, None, [invitation.email])

@@ -1,6 +1,7 @@
 import logging
 
 from allauth.account.views import LoginView
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
@@ -107,7 +108,11 @@ def invite(request):
                 request, _("Une invitation a bien été envoyée à l'adresse e-mail %(emails)s.") % {"emails": emails}
             )
             return redirect("orga:team_invitations")
-    return render(request, "organizations/team_invite.html", {"form": form})
+    return render(
+        request,
+        "organizations/team_invite.html",
+        {"form": form, "validity_days": settings.INVITATION_VALIDITY_DAYS},
+    )
 
 
 @orga_admin_required

@@ -352,3 +352,9 @@ class TestQueryCounts:
         client = client_of(correspondent)
         with django_assert_max_num_queries(7):
             assert client.get(reverse("orga:team_invitations")).status_code == 200
+
+
+def test_the_invitation_email_states_its_validity(client_of, correspondent, django_capture_on_commit_callbacks):
+    invite(client_of(correspondent), "prof1@college.test", django_capture_on_commit_callbacks)
+
+    assert "valable 7 jours et utilisable une seule fois" in mail.outbox[0].body

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "accounts",
     "organizations",
     "learning_content",
+    "campaigns",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,8 @@
 import factory
 from django.utils import timezone
 
+from campaigns.codes import generate_code
+
 from accounts.models import User
 from organizations.models import Invitation, Membership, Organization, Role, hash_invitation_token
 
@@ -51,3 +53,18 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     token = factory.Sequence(lambda n: f"token-{n}-abcdefghijklmnopqrstuvwxyz")
     token_hash = factory.LazyAttribute(lambda o: hash_invitation_token(o.token))
     sent_at = factory.LazyFunction(timezone.now)
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    """A profiles collection by default (no référentiel needed); pass `target_profile` and
+    `type=Campaign.Type.ASSESSMENT` for an evaluation."""
+
+    class Meta:
+        model = "campaigns.Campaign"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Campagne {n}")
+    code = factory.LazyFunction(generate_code)
+    type = "PROFILES_COLLECTION"
+    creator = factory.LazyAttribute(lambda o: MembershipFactory(organization=o.organization).user)
+    owner = factory.SelfAttribute("creator")

@@ -27,13 +27,24 @@ def test_check_deploy_is_clean_with_production_settings():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_production_refuses_to_start_without_a_secret_key():
+def test_the_web_server_refuses_to_start_without_a_secret_key():
     env = {key: value for key, value in PRODUCTION_ENV.items() if key != "SECRET_KEY"}
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import pixorga.wsgi"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_production_without_allowed_hosts_refuses_to_start():
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "ALLOWED_HOSTS"}
 
     result = run_manage("check", env=env)
 
     assert result.returncode != 0
-    assert "SECRET_KEY is not set" in result.stderr
+    assert "ALLOWED_HOSTS is not set" in result.stderr
 
 
 def test_docker_compose_runs_web_worker_postgres_and_redis_with_the_settings_names():

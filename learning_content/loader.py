@@ -1,11 +1,13 @@
 """Writes the parsed content files into the database, in one transaction, by stable ids."""
 
 import logging
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from . import models
@@ -114,8 +116,11 @@ def _sync_skill_tutorials(wanted: set[tuple[str, str]], report: KindReport):
     through = models.Skill.tutorials.through
     existing = set(through.objects.values_list("skill_id", "tutorial_id"))
     removed = existing - wanted
-    for skill_id, tutorial_id in removed:
-        through.objects.filter(skill_id=skill_id, tutorial_id=tutorial_id).delete()
+    if removed:
+        pairs = Q()
+        for skill_id, tutorial_id in removed:
+            pairs |= Q(skill_id=skill_id, tutorial_id=tutorial_id)
+        through.objects.filter(pairs).delete()
     through.objects.bulk_create(
         [through(skill_id=s, tutorial_id=t) for s, t in sorted(wanted - existing)], batch_size=1000
     )
@@ -135,20 +140,33 @@ def _sync_profile_details(parsed: ParsedContent, report: KindReport):
     def key_stages(rows):
         return sorted(tuple(str(row[name]) for name in stage_fields) for row in rows)
 
+    def by_profile(rows):
+        grouped = defaultdict(list)
+        for row in rows:
+            grouped[row["target_profile_id"]].append(row)
+        return grouped
+
+    wanted_tubes, wanted_stages = by_profile(parsed.capped_tubes), by_profile(parsed.stages)
+    current_tubes = by_profile(models.TargetProfileTube.objects.values())
+    current_stages = by_profile(models.Stage.objects.values())
+    rewritten = []
     for profile in parsed.target_profiles:
         profile_id = profile["id"]
-        tubes = [row for row in parsed.capped_tubes if row["target_profile_id"] == profile_id]
-        stages = [row for row in parsed.stages if row["target_profile_id"] == profile_id]
-        current_tubes = list(models.TargetProfileTube.objects.filter(target_profile_id=profile_id).values())
-        current_stages = list(models.Stage.objects.filter(target_profile_id=profile_id).values())
-        if key_tubes(current_tubes) == key_tubes(tubes) and key_stages(current_stages) == key_stages(stages):
+        if (key_tubes(current_tubes[profile_id]) == key_tubes(wanted_tubes[profile_id])
+                and key_stages(current_stages[profile_id]) == key_stages(wanted_stages[profile_id])):
             report.unchanged += 1
             continue
-        models.TargetProfileTube.objects.filter(target_profile_id=profile_id).delete()
-        models.Stage.objects.filter(target_profile_id=profile_id).delete()
-        models.TargetProfileTube.objects.bulk_create(models.TargetProfileTube(**row) for row in tubes)
-        models.Stage.objects.bulk_create(models.Stage(**row) for row in stages)
-        if current_tubes or current_stages:
+        rewritten.append(profile_id)
+        if current_tubes[profile_id] or current_stages[profile_id]:
             report.updated += 1
         else:
             report.created += 1
+    if rewritten:
+        models.TargetProfileTube.objects.filter(target_profile_id__in=rewritten).delete()
+        models.Stage.objects.filter(target_profile_id__in=rewritten).delete()
+        models.TargetProfileTube.objects.bulk_create(
+            models.TargetProfileTube(**row) for profile_id in rewritten for row in wanted_tubes[profile_id]
+        )
+        models.Stage.objects.bulk_create(
+            models.Stage(**row) for profile_id in rewritten for row in wanted_stages[profile_id]
+        )

@@ -100,7 +100,7 @@ def parse_content_dir(directory: Path) -> ParsedContent:
     check = _Collector()
     ids: dict[str, str] = {}
 
-    def claim(node, kind, value):
+    def claim(node, value):
         where = f"{check.path}:{node.line if isinstance(node, LineDict) else 0}"
         if value in ids:
             check.error(node, f"id « {value} » déjà utilisé ({ids[value]})")
@@ -108,14 +108,14 @@ def parse_content_dir(directory: Path) -> ParsedContent:
         ids[value] = where
         return True
 
-    names = iter(raw.items())
-    check.path, areas = next(names)
-    area_codes = _parse_areas(check, areas, parsed, claim)
+    check.path = next(path for path in raw if path.endswith("areas.yaml"))
+    area_codes = _parse_areas(check, raw[check.path], parsed, claim)
     tutorial_ids = set()
     tube_names: dict[str, str] = {}
     tube_levels: dict[str, list[int]] = {}
-    competence_files = [(path, data) for path, data in raw.items() if "/competences/" in path or "competences/" in path]
-    for path, data in competence_files:
+    for path, data in raw.items():
+        if "competences/" not in path:
+            continue
         check.path = path
         _parse_competence(check, data, parsed, claim, area_codes, tutorial_ids, tube_names, tube_levels)
     check.path = next(path for path in raw if path.endswith("target_profiles.yaml"))
@@ -135,7 +135,7 @@ def _parse_areas(check, areas, parsed, claim):
     for area in areas:
         area_id, code = check.require(area, "id"), check.require(area, "code")
         title, color = check.require(area, "title"), check.require(area, "color")
-        if None in (area_id, code, title, color) or not claim(area, "area", area_id):
+        if None in (area_id, code, title, color) or not claim(area, area_id):
             continue
         if code in codes:
             check.error(area, f"code de domaine « {code} » en double")
@@ -153,19 +153,17 @@ def _parse_competence(check, data, parsed, claim, area_codes, tutorial_ids, tube
         check.error(data, f"domaine « {area} » inconnu")
     if not re.fullmatch(r"[1-5]\.[1-9]", index) or not index.startswith(f"{area}."):
         check.error(data, f"index « {index} » invalide pour le domaine {area}")
-    if not claim(data, "competence", competence_id):
+    if not claim(data, competence_id):
         return
     parsed.competences.append({
         "id": competence_id, "index": index, "name": name,
         "description": str(data.get("description") or "").strip(), "area_id": f"area-{area}",
     })
-    local_tutorials = set()
     for tutorial in data.get("tutorials") or []:
         parsed_tutorial = _parse_tutorial(check, tutorial, claim)
         if parsed_tutorial:
             parsed.tutorials.append(parsed_tutorial)
             tutorial_ids.add(parsed_tutorial["id"])
-            local_tutorials.add(parsed_tutorial["id"])
     tubes = check.require(data, "tubes", list)
     for tube in tubes or []:
         _parse_tube(check, tube, competence_id, parsed, claim, tutorial_ids, tube_names, tube_levels)
@@ -183,7 +181,7 @@ def _parse_tutorial(check, tutorial, claim):
     if not match:
         check.error(tutorial, "la durée s'écrit HH:MM:SS")
         return None
-    if not claim(tutorial, "tutorial", values["id"]):
+    if not claim(tutorial, values["id"]):
         return None
     hours, minutes, seconds = (int(part) for part in match.groups())
     values["duration"] = timedelta(hours=hours, minutes=minutes, seconds=seconds)
@@ -200,7 +198,7 @@ def _parse_tube(check, tube, competence_id, parsed, claim, tutorial_ids, tube_na
     if name in tube_names:
         check.error(tube, f"nom de sujet « {name} » déjà utilisé ({tube_names[name]})")
         return
-    if not claim(tube, "tube", tube_id):
+    if not claim(tube, tube_id):
         return
     tube_names[name] = tube_id
     parsed.tubes.append({
@@ -229,7 +227,7 @@ def _parse_skill(check, skill, tube_id, tube_name, competence_id, parsed, claim,
     if not 1 <= level <= MAX_LEVEL:
         check.error(skill, f"niveau {level} hors de 1..{MAX_LEVEL}")
         return None
-    if not claim(skill, "skill", skill_id):
+    if not claim(skill, skill_id):
         return None
     parsed.skills.append({
         "id": skill_id, "name": f"@{tube_name}{level}", "level": level,
@@ -275,7 +273,7 @@ def _parse_challenge(check, challenge, skill_id, claim):
     if illustration and not (illustration.get("src") and illustration.get("alt")):
         check.error(challenge, "une illustration a une source (src) et une alternative textuelle (alt)")
     shape = _CHALLENGE_SHAPES[kind](check, challenge)
-    if shape is None or not claim(challenge, "challenge", challenge_id):
+    if shape is None or not claim(challenge, challenge_id):
         return None
     proposals, inputs, solution = shape
     return {
@@ -422,7 +420,7 @@ def _parse_target_profiles(check, profiles, parsed, claim, tube_names, tube_leve
         if values["category"] not in TARGET_PROFILE_CATEGORIES:
             check.error(profile, f"catégorie « {values['category']} » inconnue")
             continue
-        if not claim(profile, "target_profile", values["id"]):
+        if not claim(profile, values["id"]):
             continue
         capped = []
         for item in check.require(profile, "tubes", list) or []:

@@ -1,13 +1,11 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import Invitation, Membership, Organization, Role
-from .tasks import send_invitation_email
+from .tasks import enqueue_invitation_emails
 
 
 class OrganizationAdminForm(forms.ModelForm):
@@ -51,9 +49,7 @@ class OrganizationAdmin(admin.ModelAdmin):
         except services.TeamError as error:
             self.message_user(request, error.message, messages.ERROR)
             return
-        for item in sent:
-            url = request.build_absolute_uri(reverse("orga:invitation", args=[item.token]))
-            transaction.on_commit(lambda pk=item.invitation.pk, url=url: send_invitation_email.delay(pk, url))
+        enqueue_invitation_emails(request, sent)
         self.message_user(request, _("Invitation envoyée à %(email)s.") % {"email": email})
 
 

@@ -30,3 +30,14 @@ def send_invitation_email(invitation_id: int, accept_url: str) -> None:
         body = render_to_string("organizations/email/invitation_body.txt", context)
     send_mail(subject, body, None, [invitation.email])
     logger.info("invitation %s sent to organization %s", invitation.pk, invitation.organization_id)
+
+
+def enqueue_invitation_emails(request, sent) -> None:
+    """Send each (re)issued invitation once the transaction commits; the link is built from
+    the request because the token exists only here, never in the database."""
+    from django.db import transaction
+    from django.urls import reverse
+
+    for item in sent:
+        url = request.build_absolute_uri(reverse("orga:invitation", args=[item.token]))
+        transaction.on_commit(lambda pk=item.invitation.pk, url=url: send_invitation_email.delay(pk, url))

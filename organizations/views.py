@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,7 +24,7 @@ from .access import (
 )
 from .forms import InvitationForm, InvitationSignupForm, RoleForm
 from .models import Invitation, Membership, Role, hash_invitation_token
-from .tasks import send_invitation_email
+from .tasks import enqueue_invitation_emails
 
 logger = logging.getLogger(__name__)
 
@@ -45,12 +45,6 @@ class OrgaLoginView(LoginView):
             form.add_error(None, ORGA_ACCESS_DENIED)
             return self.form_invalid(form)
         return super().form_valid(form)
-
-
-def _send_invitations(request, sent):
-    for item in sent:
-        url = request.build_absolute_uri(reverse("orga:invitation", args=[item.token]))
-        transaction.on_commit(lambda pk=item.invitation.pk, url=url: send_invitation_email.delay(pk, url))
 
 
 @orga_member_required
@@ -99,7 +93,7 @@ def invite(request):
                     invited_by=request.user,
                     now=timezone.now(),
                 )
-                _send_invitations(request, sent)
+                enqueue_invitation_emails(request, sent)
         except services.TeamError as error:
             form.add_error("emails", error.message)
         else:
@@ -122,7 +116,7 @@ def invitation_resend(request, invitation_id):
     try:
         with transaction.atomic():
             sent = services.invitation_resend(invitation=invitation, now=timezone.now())
-            _send_invitations(request, [sent])
+            enqueue_invitation_emails(request, [sent])
     except services.TeamError as error:
         messages.error(request, error.message)
     else:

@@ -169,3 +169,21 @@ def test_a_challenge_removed_from_the_files_is_retired_not_deleted(db, content_c
     assert report.kinds["épreuves"].retired == 1
     assert models.Challenge.objects.get(pk=removed_id).status == "périmé"
     assert removed_id not in get_content().challenges
+
+
+def test_a_parcours_whose_tubes_change_is_rewritten_alone(db, content_copy):
+    load_content(content_copy)
+    path = content_copy / "target_profiles.yaml"
+    text = path.read_text()
+    start = text.index("- id: tp-theme-tableur")
+    first_tube = text.index("level: ", start)
+    level = text[first_tube + 7]
+    path.write_text(text[:first_tube] + "level: " + str(int(level) - 1) + text[first_tube + 8:])
+
+    report = load_content(content_copy)
+
+    assert report.kinds["paliers et sujets"].updated == 1
+    assert report.kinds["paliers et sujets"].unchanged == models.TargetProfile.objects.count() - 1
+    assert models.Stage.objects.filter(target_profile_id="tp-theme-tableur").count() == 4
+    capped = models.TargetProfileTube.objects.filter(target_profile_id="tp-theme-tableur").order_by("tube__name")
+    assert str(capped.first().level) == str(int(level) - 1)

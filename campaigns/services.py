@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from organizations.models import Membership
+from participations.models import CampaignParticipation
 
 from .codes import generate_code
 from .models import Campaign
@@ -41,8 +42,7 @@ def campaign_create(
     if not Membership.objects.active().filter(organization=organization, user=creator).exists():
         raise CampaignError("MISSING_CREATOR", _("Vous n'êtes pas membre de cette organisation."))
     _check_owner(organization, owner)
-    if not name.strip():
-        raise CampaignError("CAMPAIGN_NAME_IS_REQUIRED", _("Veuillez donner un nom à votre campagne."), "name")
+    _check_texts(name=name, title=title, custom_landing_page_text=custom_landing_page_text)
     if type not in Campaign.Type.values:
         raise CampaignError(
             "CAMPAIGN_PURPOSE_IS_REQUIRED",
@@ -54,17 +54,10 @@ def campaign_create(
         )
     if type == Campaign.Type.PROFILES_COLLECTION:
         target_profile, title = None, ""
-    if len(title) > 50:
-        raise CampaignError("CAMPAIGN_TITLE_IS_TOO_LONG", _("Le titre de la campagne est trop long."), "title")
-    if len(custom_landing_page_text) > 5000:
-        raise CampaignError(
-            "CUSTOM_LANDING_PAGE_TEXT_IS_TOO_LONG",
-            _("Le texte de la page d'accueil ne doit pas dépasser 5000 caractères."), "custom_landing_page_text",
-        )
     external_id_label = external_id_label.strip()
     if external_id_label and external_id_type not in Campaign.ExternalIdType.values:
         raise CampaignError(
-            "MISSING_ID_PIX_TYPE", _("Veuillez préciser le type de l'identifiant externe."), "external_id_type"
+            "MISSING_ID_PIX_TYPE", _("Veuillez sélectionner un type d'identifiant externe."), "external_id_type"
         )
     for _attempt in range(MAX_CODE_ATTEMPTS):
         code = code_generator()
@@ -83,3 +76,73 @@ def campaign_create(
                 raise
             logger.warning("campaign code %s already taken, drawing another one", code)
     raise CampaignError("CODE_UNAVAILABLE", _("Une erreur est survenue. Veuillez réessayer ultérieurement."))
+
+
+def _check_texts(*, name: str, title: str, custom_landing_page_text: str):
+    if not name.strip():
+        raise CampaignError("CAMPAIGN_NAME_IS_REQUIRED", _("Veuillez donner un nom à votre campagne."), "name")
+    if len(title.strip()) > 50:
+        raise CampaignError("CAMPAIGN_TITLE_IS_TOO_LONG", _("Le titre de la campagne est trop long."), "title")
+    if len(custom_landing_page_text.strip()) > 5000:
+        raise CampaignError(
+            "CUSTOM_LANDING_PAGE_TEXT_IS_TOO_LONG",
+            _("Le texte de la page d'accueil ne doit pas dépasser 5000 caractères."), "custom_landing_page_text",
+        )
+
+
+def campaign_update(
+    *, campaign: Campaign, name: str, owner, title: str = "", custom_landing_page_text: str = ""
+) -> Campaign:
+    """"Modifier": name, owner, title and landing text. The type, the parcours, the external
+    id and the multiple sending are fixed once the campaign exists."""
+    if campaign.archived_at is not None:
+        raise CampaignError("CAMPAIGN_ARCHIVED", _("Une campagne archivée ne peut pas être modifiée."))
+    _check_owner(campaign.organization, owner)
+    _check_texts(name=name, title=title, custom_landing_page_text=custom_landing_page_text)
+    campaign.name = name.strip()
+    campaign.owner = owner
+    campaign.title = title.strip() if campaign.is_assessment else ""
+    campaign.custom_landing_page_text = custom_landing_page_text.strip()
+    campaign.save(update_fields=["name", "owner", "title", "custom_landing_page_text"])
+    return campaign
+
+
+def campaign_archive(*, campaign: Campaign, by, now) -> Campaign:
+    # Conditional UPDATE: two clicks archive once and keep the first author and date.
+    updated = Campaign.objects.filter(pk=campaign.pk, archived_at__isnull=True).update(archived_at=now, archived_by=by)
+    if not updated:
+        raise CampaignError("CAMPAIGN_ALREADY_ARCHIVED", _("Cette campagne est déjà archivée."))
+    campaign.archived_at, campaign.archived_by = now, by
+    return campaign
+
+
+def campaign_unarchive(*, campaign: Campaign) -> Campaign:
+    Campaign.objects.filter(pk=campaign.pk).update(archived_at=None, archived_by=None)
+    campaign.archived_at = campaign.archived_by = None
+    return campaign
+
+
+def campaigns_delete(*, organization, campaign_ids, membership, now) -> int:
+    """Soft-delete campaigns and every participation in them (anonymized: no user, no
+    external id). All of them or none: each must belong to the school, and the user must be
+    an admin or the owner of every one."""
+    ids = set(campaign_ids)
+    if not ids:
+        raise CampaignError("NO_CAMPAIGN_SELECTED", _("Veuillez sélectionner au moins une campagne."))
+    with transaction.atomic():
+        campaigns = list(
+            Campaign.objects.select_for_update().filter(pk__in=ids, organization=organization, deleted_at__isnull=True)
+        )
+        if len(campaigns) != len(ids):
+            raise CampaignError("CAMPAIGN_NOT_FOUND", _("Une des campagnes sélectionnées n'existe pas ou plus."))
+        if not membership.is_admin and any(c.owner_id != membership.user_id for c in campaigns):
+            raise CampaignError(
+                "NOT_OWNER",
+                _("Vous ne pouvez supprimer que les campagnes dont vous êtes propriétaire."),
+            )
+        CampaignParticipation.objects.filter(campaign_id__in=ids, deleted_at__isnull=True).update(
+            deleted_at=now, deleted_by=membership.user, user=None, participant_external_id=""
+        )
+        Campaign.objects.filter(pk__in=ids).update(deleted_at=now, deleted_by=membership.user)
+    logger.info("user %s deleted campaigns %s", membership.user_id, sorted(ids))
+    return len(ids)

@@ -1,5 +1,6 @@
 from .selectors import user_memberships
 
+ORGA_NAMESPACES = {"orga", "campaigns", "analysis"}
 TEAM_VIEWS = {
     "team_members", "team_invitations", "team_invite", "team_leave", "member_remove", "invitation_cancel",
 }
@@ -8,9 +9,12 @@ TEAM_VIEWS = {
 def orga(request):
     """What the layout needs to know about the teacher space; no query outside of it."""
     match = request.resolver_match
-    if match is None or match.namespace != "orga":
+    if match is None or match.namespace not in ORGA_NAMESPACES:
         return {"orga_space": False}
-    context = {"orga_space": True, "orga_section": "team" if match.url_name in TEAM_VIEWS else None}
+    section = "team" if match.url_name in TEAM_VIEWS else None
+    if match.namespace in {"campaigns", "analysis"}:
+        section = "campaigns"
+    context = {"orga_space": True, "orga_section": section}
     if getattr(request, "membership", None) is not None:
         context["has_several_organizations"] = lambda: user_memberships(request.user).count() > 1
     return context

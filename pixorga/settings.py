@@ -47,10 +47,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "widget_tweaks",
     "dsfr",
+    "pixorga",
     "accounts",
     "organizations",
     "learning_content",
     "campaigns",
+    "participations",
+    "analysis",
 ]
 
 MIDDLEWARE = [

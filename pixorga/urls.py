@@ -14,6 +14,8 @@ urlpatterns = [
     path("langue/", set_language, name="set_language"),
     path("compte/", include("allauth.urls")),
     path("orga/", include("organizations.urls")),
+    path("orga/campagnes/", include("campaigns.urls")),
+    path("orga/campagnes/", include("analysis.urls")),
     path("mentions-legales/", TemplateView.as_view(template_name="pages/legal.html"), name="legal"),
     path("accessibilite/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"),
     path("donnees-personnelles/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),

@@ -68,3 +68,15 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     type = "PROFILES_COLLECTION"
     creator = factory.LazyAttribute(lambda o: MembershipFactory(organization=o.organization).user)
     owner = factory.SelfAttribute("creator")
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    """A started participation of a new pupil; pass `status="SHARED"` (the sharing date follows)."""
+
+    class Meta:
+        model = "participations.CampaignParticipation"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    user = factory.SubFactory(UserFactory)
+    status = "STARTED"
+    shared_at = factory.LazyAttribute(lambda o: timezone.now() if o.status == "SHARED" else None)

@@ -2,11 +2,15 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import User
+from campaigns.models import Campaign
+from campaigns.services import campaign_create
+from learning_content.models import TargetProfile
 from organizations.models import Membership, Organization, Role
 
 DEMO_PASSWORD = "Pix-Demo-2026"
 DEMO_ORGANIZATION = {"name": "Collège Demo Dane Sco", "type": Organization.Type.SCO, "external_id": "0990001A"}
 STUDENT_COUNT = 30
+DEMO_TARGET_PROFILE = "tp-rentree-3e"
 
 
 class Command(BaseCommand):
@@ -30,7 +34,27 @@ class Command(BaseCommand):
         for number in range(1, STUDENT_COUNT + 1):
             first_name, last_name = STUDENT_NAMES[(number - 1) % len(STUDENT_NAMES)]
             self._user(f"eleve{number}@demo-dane-sco.test", first_name, last_name)
+        self._campaigns(organization)
         self.stdout.write(self.style.SUCCESS(self.summary()))
+
+    def _campaigns(self, organization):
+        """The teacher's two campaigns of the seeds, created once (their codes then stay)."""
+        teacher = User.objects.get(email="enseignant@demo-dane-sco.test")
+        wanted = [
+            {"name": "3e A - Collecte de profils", "type": Campaign.Type.PROFILES_COLLECTION},
+            {"name": "3e A - Parcours de rentrée", "type": Campaign.Type.ASSESSMENT,
+             "target_profile": TargetProfile.objects.filter(pk=DEMO_TARGET_PROFILE).first(),
+             "title": "Parcours de rentrée 3e",
+             "custom_landing_page_text": "Bonjour à tous ! Répondez **seuls** et sans chercher sur Internet : "
+             "ce parcours sert à savoir où vous en êtes."},
+        ]
+        for fields in wanted:
+            if Campaign.objects.not_deleted().filter(organization=organization, name=fields["name"]).exists():
+                continue
+            if fields["type"] == Campaign.Type.ASSESSMENT and fields["target_profile"] is None:
+                self.stderr.write(f"Parcours {DEMO_TARGET_PROFILE} absent : lancez d'abord load_content.")
+                continue
+            campaign_create(organization=organization, creator=teacher, owner=teacher, **fields)
 
     def _user(self, email, first_name, last_name):
         user = User.objects.filter(email=email).first()

@@ -1,0 +1,147 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+from .models import Campaign
+from .selectors import target_profile_groups
+
+YES_NO = [("0", _("Non")), ("1", _("Oui"))]
+NAME_REQUIRED = _("Veuillez donner un nom à votre campagne.")
+PURPOSE_REQUIRED = _("Veuillez choisir l'objectif de votre campagne : Évaluation ou Collecte de profils.")
+TITLE_TOO_LONG = _("Le titre de la campagne est trop long.")
+TEXT_TOO_LONG = _("Le texte de la page d'accueil ne doit pas dépasser 5000 caractères.")
+OWNER_HELP = _(
+    "Le propriétaire de la campagne ainsi que les administrateurs de cette organisation, sont les seules "
+    "personnes qui peuvent modifier ou archiver cette campagne."
+)
+
+
+class OwnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return f"{user.last_name.upper()} {user.first_name}".strip() or user.email
+
+
+def _members_of(organization):
+    return User.objects.filter(
+        memberships__organization=organization, memberships__disabled_at__isnull=True
+    ).order_by("last_name", "first_name", "pk")
+
+
+class CampaignTextsMixin(forms.Form):
+    name = forms.CharField(
+        label=_("Nom de la campagne"), max_length=255,
+        help_text=_("Le nom affiché dans la liste des campagnes de Pix Orga."),
+        error_messages={"required": NAME_REQUIRED},
+    )
+    title = forms.CharField(
+        label=_("Titre du parcours"), max_length=50, required=False,
+        help_text=_("Le titre affiché aux participants (50 caractères maximum)."),
+        error_messages={"max_length": TITLE_TOO_LONG},
+    )
+    custom_landing_page_text = forms.CharField(
+        label=_("Texte de la page d'accueil"), max_length=5000, required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Facultatif, visible par les participants avant de commencer (5000 caractères maximum). "
+            "Mise en forme possible en Markdown : **gras**, *italique*, listes, liens."
+        ),
+        error_messages={"max_length": TEXT_TOO_LONG},
+    )
+
+    def owner_field(self, organization, initial):
+        self.fields["owner"] = OwnerChoiceField(
+            label=_("Propriétaire de la campagne"), queryset=_members_of(organization), help_text=OWNER_HELP,
+            empty_label=None, initial=initial,
+            error_messages={"invalid_choice": _("Le propriétaire ne fait pas partie de l'organisation.")},
+        )
+
+
+class CampaignCreateForm(CampaignTextsMixin):
+    field_order = [
+        "name", "owner", "type", "target_profile", "multiple_sendings", "ask_external_id",
+        "external_id_type", "external_id_label", "title", "custom_landing_page_text",
+    ]
+    type = forms.ChoiceField(
+        label=_("Quel est l'objectif de votre campagne ?"), choices=Campaign.Type.choices,
+        widget=forms.RadioSelect, error_messages={"required": PURPOSE_REQUIRED, "invalid_choice": PURPOSE_REQUIRED},
+    )
+    target_profile = forms.ChoiceField(
+        label=_("Que souhaitez-vous tester ?"), required=False,
+        help_text=_("Un parcours prédéfini (parcours de rentrée, thématique) ou une des 16 compétences."),
+    )
+    multiple_sendings = forms.ChoiceField(
+        label=_("Envoi multiple"), choices=YES_NO, initial="0", widget=forms.RadioSelect,
+        help_text=_(
+            "Avec l'envoi multiple, le participant pourra repasser la campagne 4 jours après l'envoi de ses "
+            "résultats, et les envoyer de nouveau en saisissant le code."
+        ),
+    )
+    ask_external_id = forms.ChoiceField(
+        label=_("Souhaitez-vous demander un identifiant externe ?"), choices=YES_NO, initial="0",
+        widget=forms.RadioSelect,
+        help_text=_("En établissement scolaire, répondez « Non » : les élèves sont reconnus par leur compte."),
+    )
+    external_id_type = forms.ChoiceField(
+        label=_("Quel est le type de l'identifiant externe ?"), required=False, widget=forms.RadioSelect,
+        choices=[(Campaign.ExternalIdType.EMAIL, _("Adresse e-mail")), (Campaign.ExternalIdType.STRING, _("Autre"))],
+    )
+    external_id_label = forms.CharField(
+        label=_("Libellé de l'identifiant"), max_length=255, required=False,
+        help_text=_("Exemple : « Numéro de l'étudiant » ou « Code de l'établissement »."),
+    )
+
+    def __init__(self, *args, organization, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner_field(organization, user.pk)
+        self.profiles = {}
+        choices = [("", _("Choisissez un parcours"))]
+        for category, profiles in target_profile_groups():
+            choices.append((category, [(profile.id, profile.name) for profile in profiles]))
+            self.profiles.update({profile.id: profile for profile in profiles})
+        self.fields["target_profile"].choices = choices
+        self.fields["target_profile"].widget.attrs["data-parcours-select"] = ""
+        self.order_fields(self.field_order)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("type") == Campaign.Type.ASSESSMENT:
+            if not data.get("target_profile"):
+                self.add_error("target_profile", _("Veuillez sélectionner un parcours pour votre campagne."))
+        else:
+            data["target_profile"], data["title"] = "", ""
+        if data.get("ask_external_id") == "1":
+            if not data.get("external_id_label", "").strip():
+                self.add_error(
+                    "external_id_label",
+                    _("Veuillez préciser le libellé du champ qui sera demandé à vos participants au démarrage du parcours."),
+                )
+            if not data.get("external_id_type"):
+                self.add_error("external_id_type", _("Veuillez sélectionner un type d'identifiant externe."))
+        else:
+            data["external_id_label"], data["external_id_type"] = "", ""
+        return data
+
+
+class CampaignUpdateForm(CampaignTextsMixin):
+    def __init__(self, *args, campaign, **kwargs):
+        kwargs.setdefault("initial", {
+            "name": campaign.name, "title": campaign.title,
+            "custom_landing_page_text": campaign.custom_landing_page_text,
+        })
+        super().__init__(*args, **kwargs)
+        self.owner_field(campaign.organization, campaign.owner_id)
+        if not campaign.is_assessment:
+            del self.fields["title"]
+        self.order_fields(["name", "owner", "title", "custom_landing_page_text"])
+
+
+class CampaignDeleteForm(forms.Form):
+    confirm = forms.BooleanField(
+        error_messages={"required": _("Veuillez confirmer avoir compris les impacts de la suppression.")}
+    )
+
+
+def selected_ids(values) -> list[int]:
+    """The ticked campaign ids of a bulk action; anything else is ignored."""
+    return sorted({int(value) for value in values if value.isdigit() and len(value) < 12})

@@ -1,0 +1,65 @@
+"""Reads of the campaign pages. Participation counts come from the reverse relation in the
+same query as the campaigns (no query per row)."""
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from learning_content.models import TargetProfile
+from learning_content.repository import get_content
+
+from .models import Campaign
+
+COUNTED = Q(participations__is_improved=False, participations__deleted_at__isnull=True)
+
+
+def campaign_list(organization, *, owner=None, name: str = "", owner_name: str = "", archived: bool = False):
+    campaigns = (
+        Campaign.objects.not_deleted()
+        .filter(organization=organization, archived_at__isnull=not archived)
+        .select_related("owner")
+        .annotate(
+            participants_count=Count("participations", filter=COUNTED),
+            shared_count=Count("participations", filter=COUNTED & Q(participations__status="SHARED")),
+        )
+        .order_by("-created_at", "-pk")
+    )
+    if owner is not None:
+        campaigns = campaigns.filter(owner=owner)
+    if name.strip():
+        campaigns = campaigns.filter(name__icontains=name.strip())
+    for word in owner_name.split():
+        campaigns = campaigns.filter(Q(owner__first_name__icontains=word) | Q(owner__last_name__icontains=word))
+    return campaigns
+
+
+def campaign_participation_counts(campaign) -> dict:
+    return campaign.participations.counted().aggregate(
+        participants=Count("pk"), shared=Count("pk", filter=Q(status="SHARED"))
+    )
+
+
+def target_profile_groups():
+    """The parcours a school may choose, grouped by category in the référentiel's order; read
+    from the cached référentiel, not from the database."""
+    labels = dict(TargetProfile.Category.choices)
+    order = list(labels)
+    groups: dict[str, list] = {}
+    for profile in get_content().target_profiles.values():
+        if not profile.is_outdated:
+            groups.setdefault(profile.category, []).append(profile)
+    return [
+        (labels.get(category, _("Autres")), profiles)
+        for category, profiles in sorted(groups.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))
+    ]
+
+
+def target_profile_summary(profile) -> dict:
+    """What the creation form and Paramètres say of a parcours."""
+    return {
+        "id": profile.id,
+        "name": profile.name,
+        "description": profile.description,
+        "subjects": len(profile.capped_tubes),
+        "has_stages": bool(profile.stages),
+        "resettable": profile.are_knowledge_elements_resettable,
+    }

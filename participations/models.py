@@ -1,0 +1,65 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ParticipationQuerySet(models.QuerySet):
+    def counted(self):
+        """What Pix Orga counts: neither superseded by a newer sending nor deleted."""
+        return self.filter(is_improved=False, deleted_at__isnull=True)
+
+
+class CampaignParticipation(models.Model):
+    """A student's participation in a campaign. With "Envoi multiple", each new sending
+    creates a new row and flags the previous one `is_improved`; only one row per (campaign,
+    user) is the current one."""
+
+    class Status(models.TextChoices):
+        STARTED = "STARTED", _("En cours")
+        TO_SHARE = "TO_SHARE", _("En attente d'envoi")
+        SHARED = "SHARED", _("Résultats reçus")
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="participations")
+    # Cleared when the participation is deleted (anonymized, domain rule §2.7).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="participations"
+    )
+    participant_external_id = models.CharField(max_length=255, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.STARTED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    shared_at = models.DateTimeField(null=True, blank=True)
+    is_improved = models.BooleanField(default=False)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    validated_skills_count = models.PositiveIntegerField(null=True, blank=True)
+    pix_score = models.PositiveIntegerField(null=True, blank=True)
+    mastery_rate = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
+    is_certifiable = models.BooleanField(null=True, blank=True)
+
+    objects = ParticipationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("participation")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["campaign", "status"], name="participation_campaign_status")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "user"],
+                condition=Q(is_improved=False, user__isnull=False),
+                name="participation_one_current_per_user",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="SHARED", shared_at__isnull=False) | (~Q(status="SHARED") & Q(shared_at__isnull=True)),
+                name="participation_shared_at_matches_status",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.campaign_id} / {self.user_id} ({self.status})"
+
+    @property
+    def is_shared(self):
+        return self.status == self.Status.SHARED

@@ -1,0 +1,25 @@
+"""Markdown written by teachers (landing texts) and by content authors, rendered to HTML that
+cannot run anything: Markdown first, then an allow-list sanitizer (nh3)."""
+
+import markdown as markdown_lib
+import nh3
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "blockquote", "code", "pre",
+    "h2", "h3", "h4", "hr", "table", "thead", "tbody", "tr", "th", "td", "img",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"scope"}}
+
+
+def render_markdown(text: str) -> str:
+    html = markdown_lib.markdown(text or "", extensions=["sane_lists", "tables"], output_format="html")
+    # Headings start at h2: the page already has its h1.
+    for level in (3, 2, 1):
+        html = html.replace(f"<h{level}>", f"<h{level + 1}>").replace(f"</h{level}>", f"</h{level + 1}>")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )

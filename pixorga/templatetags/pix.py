@@ -1,0 +1,12 @@
+from django import template
+from django.utils.safestring import mark_safe
+
+from pixorga.markdown import render_markdown
+
+register = template.Library()
+
+
+@register.filter
+def markdown(text):
+    """Sanitized HTML of a Markdown text (see pixorga.markdown)."""
+    return mark_safe(render_markdown(text))  # noqa: S308 - nh3 output, allow-listed tags only

@@ -1,0 +1,109 @@
+// Progressive enhancements; every page works without them.
+(function () {
+  "use strict";
+
+  function onReady(fn) {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fn);
+    else fn();
+  }
+
+  // "Copier le code" / "Copier le lien direct": the label turns to "Copié !" for a while.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) return;
+    event.preventDefault();
+    var done = function () {
+      var label = button.querySelector("[data-copy-label]") || button;
+      var original = label.textContent;
+      label.textContent = button.getAttribute("data-copied-label") || original;
+      button.setAttribute("data-copied", "true");
+      var status = document.getElementById("pix-copy-status");
+      if (status) status.textContent = button.getAttribute("data-copied-label") || "";
+      window.setTimeout(function () { label.textContent = original; button.removeAttribute("data-copied"); }, 2500);
+    };
+    var text = button.getAttribute("data-copy");
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, done);
+    } else {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "absolute";
+      area.style.left = "-9999px";
+      document.body.appendChild(area);
+      area.select();
+      try { document.execCommand("copy"); } catch (e) { /* the text stays visible on the page */ }
+      document.body.removeChild(area);
+      done();
+    }
+  });
+
+  onReady(function () {
+    // Selects that apply at once (page size, filters); their button is for no-JS users.
+    document.querySelectorAll("[data-autosubmit]").forEach(function (select) {
+      var form = select.form;
+      form.querySelectorAll("[data-autosubmit-button]").forEach(function (b) { b.hidden = true; });
+      select.addEventListener("change", function () { form.requestSubmit ? form.requestSubmit() : form.submit(); });
+    });
+
+    // Parts of a form shown for one answer only: data-show-when="field=value".
+    var conditional = document.querySelectorAll("[data-show-when]");
+    function refresh() {
+      conditional.forEach(function (block) {
+        var parts = block.getAttribute("data-show-when").split("=");
+        var checked = document.querySelector('input[name="' + parts[0] + '"]:checked');
+        block.hidden = !checked || checked.value !== parts[1];
+      });
+    }
+    if (conditional.length) {
+      document.addEventListener("change", function (event) { if (event.target.matches("input[type=radio]")) refresh(); });
+      refresh();
+    }
+
+    // The parcours card of the creation form.
+    var select = document.querySelector("[data-parcours-select]");
+    var data = document.getElementById("parcours-data");
+    var card = document.getElementById("parcours-card");
+    if (select && data && card) {
+      var profiles = JSON.parse(data.textContent);
+      var show = function () {
+        var profile = profiles[select.value];
+        card.hidden = !profile;
+        if (!profile) return;
+        card.querySelector("[data-field=name]").textContent = profile.name;
+        card.querySelector("[data-field=description]").textContent = profile.description;
+        card.querySelector("[data-field=subjects]").textContent = profile.subjects_label;
+        card.querySelector("[data-field=display]").textContent = profile.display_label;
+      };
+      select.addEventListener("change", show);
+      show();
+    }
+
+    // Bulk selection: the action bar counts the ticked rows.
+    document.querySelectorAll("[data-selection]").forEach(function (form) {
+      var bar = form.querySelector("[data-selection-bar]");
+      var counter = form.querySelector("[data-selection-count]");
+      var all = form.querySelector("[data-select-all]");
+      var boxes = form.querySelectorAll("input[name=campaign]");
+      var update = function () {
+        var n = Array.prototype.filter.call(boxes, function (b) { return b.checked; }).length;
+        bar.hidden = n === 0;
+        counter.textContent = (n > 1 ? counter.getAttribute("data-plural") : counter.getAttribute("data-singular")).replace("{n}", n);
+        if (all) all.checked = n > 0 && n === boxes.length;
+      };
+      form.addEventListener("change", function (event) {
+        if (event.target === all) boxes.forEach(function (b) { b.checked = all.checked; });
+        update();
+      });
+      update();
+    });
+
+    // "Je confirme avoir bien compris…" unlocks the destructive button.
+    document.querySelectorAll("[data-confirm-box]").forEach(function (box) {
+      var button = document.getElementById(box.getAttribute("data-confirm-box"));
+      var update = function () { button.disabled = !box.checked; };
+      box.addEventListener("change", update);
+      update();
+    });
+  });
+})();

@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 
 def direct_link(request, campaign) -> str:
-    return request.build_absolute_uri(f"/campagnes/{campaign.code}")
+    return request.build_absolute_uri(reverse("participations:entry", args=[campaign.code]))
 
 
 def campaign_page_context(request, campaign, *, tab) -> dict:

@@ -26,6 +26,10 @@ class CampaignParticipation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="participations"
     )
     participant_external_id = models.CharField(max_length=255, blank=True)
+    # The evaluation being run for it (evaluations only); "Je retente" points it to a new one.
+    assessment = models.OneToOneField(
+        "assessments.Assessment", null=True, blank=True, on_delete=models.PROTECT, related_name="participation"
+    )
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.STARTED)
     created_at = models.DateTimeField(auto_now_add=True)
     shared_at = models.DateTimeField(null=True, blank=True)
@@ -63,3 +67,16 @@ class CampaignParticipation(models.Model):
     @property
     def is_shared(self):
         return self.status == self.Status.SHARED
+
+
+class KnowledgeElementSnapshot(models.Model):
+    """The knowledge elements of the student at the instant he sent his results: what the
+    teacher sees afterwards, whatever the student does next (domain rules §2.4)."""
+
+    participation = models.OneToOneField(CampaignParticipation, on_delete=models.CASCADE, related_name="snapshot")
+    snapshotted_at = models.DateTimeField()
+    # [{"skill_id", "competence_id", "status", "source", "earned_pix", "created_at"}, ...]
+    knowledge_elements = models.JSONField()
+
+    class Meta:
+        verbose_name = _("instantané des acquis")

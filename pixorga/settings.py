@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "accounts",
     "organizations",
     "learning_content",
+    "assessments",
     "campaigns",
     "participations",
     "analysis",

@@ -13,6 +13,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("langue/", set_language, name="set_language"),
     path("compte/", include("allauth.urls")),
+    path("", include("participations.urls")),
+    path("", include("assessments.urls")),
     path("orga/", include("organizations.urls")),
     path("orga/campagnes/", include("campaigns.urls")),
     path("orga/campagnes/", include("analysis.urls")),

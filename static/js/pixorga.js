@@ -38,7 +38,33 @@
     }
   });
 
+  // A form sent twice (double click) would be refused anyway; the second send is not even made.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.querySelector("[data-once]")) return;
+    if (form.getAttribute("data-sending")) { event.preventDefault(); return; }
+    form.setAttribute("data-sending", "true");
+  });
+
   onReady(function () {
+    // Timed challenges: the remaining seconds, announced at the end.
+    var clock = document.querySelector("[data-countdown]");
+    if (clock) {
+      var remaining = parseInt(clock.getAttribute("data-countdown"), 10);
+      var label = clock.textContent.replace(/\d+/, "{s}");
+      var tick = function () {
+        if (remaining <= 0) {
+          clock.textContent = clock.getAttribute("data-expired-label");
+          clock.setAttribute("aria-live", "assertive");
+          return;
+        }
+        clock.textContent = label.replace("{s}", remaining);
+        remaining -= 1;
+        window.setTimeout(tick, 1000);
+      };
+      tick();
+    }
+
     // Selects that apply at once (page size, filters); their button is for no-JS users.
     document.querySelectorAll("[data-autosubmit]").forEach(function (select) {
       var form = select.form;

@@ -1,0 +1,48 @@
+"""How answers read for a student: the answer he gave and the expected one, in words."""
+
+
+def _proposal(challenge, number) -> str:
+    try:
+        return challenge.proposals[int(number) - 1]
+    except (ValueError, IndexError, TypeError):
+        return str(number)
+
+
+def given_answer_text(challenge, value) -> str:
+    if value in (None, "", {}, []):
+        return ""
+    if challenge.type == "QCU":
+        return _proposal(challenge, value)
+    if challenge.type == "QCM":
+        return " ; ".join(_proposal(challenge, item) for item in str(value).split(",") if item.strip())
+    if challenge.type.startswith("QROCM"):
+        labels = {item["key"]: item.get("label") or item["key"] for item in challenge.inputs}
+        return " ; ".join(f"{labels.get(key, key)} {text}" for key, text in (value or {}).items())
+    return str(value)
+
+
+def expected_answer_text(challenge) -> str:
+    solution = challenge.solution
+    if challenge.type == "QCU":
+        return _proposal(challenge, solution)
+    if challenge.type == "QCM":
+        return " ; ".join(_proposal(challenge, number) for number in solution)
+    if challenge.type == "QROC":
+        variants = solution if isinstance(solution, (list, tuple)) else [solution]
+        return " ou ".join(str(variant) for variant in variants[:3])
+    if challenge.type == "QROCM-ind":
+        labels = {item["key"]: item.get("label") or item["key"] for item in challenge.inputs}
+        return " ; ".join(f"{labels.get(key, key)} {variants[0]}" for key, variants in solution.items())
+    if challenge.type == "QROCM-dep":
+        return ", ".join(variants[0] for variants in list(solution.values())[: max(len(challenge.inputs) + 2, 3)])
+    return ""
+
+
+def answer_from_form(challenge, data) -> object:
+    """The answer in the shape checking expects, from the posted form."""
+    if challenge.type == "QCM":
+        return ",".join(sorted({value for value in data.getlist("answer") if value.strip()}, key=lambda v: (len(v), v)))
+    if challenge.type.startswith("QROCM"):
+        values = {item["key"]: data.get(f"answer-{item['key']}", "").strip()[:500] for item in challenge.inputs}
+        return values if any(values.values()) else {}
+    return data.get("answer", "").strip()[:500]

@@ -1,0 +1,27 @@
+"""Reads of the student's profile: levels and pix per competence, in their areas."""
+
+from . import algorithm, scoring
+
+
+def profile_from_knowledge(content, knowledge_elements, *, max_level: int) -> dict:
+    latest = algorithm.latest_per_skill(knowledge_elements)
+    scores = scoring.competence_scores(content, list(latest.values()), max_level=max_level)
+    areas = []
+    for area in sorted(content.areas.values(), key=lambda area: area.code):
+        competences = []
+        for competence_id in area.competence_ids:
+            competence = content.competences[competence_id]
+            score = scores[competence_id]
+            competences.append({
+                "competence": competence, "score": score,
+                "progress_percent": round(100 * score.pix_in_level / 8),
+            })
+        areas.append({"area": area, "competences": competences})
+    return {
+        "areas": areas,
+        "pix": scoring.pix_score(scores),
+        "max_pix": len(content.competences) * max_level * 8,
+        "certifiable_count": scoring.certifiable_competence_count(scores),
+        "is_certifiable": scoring.is_certifiable(scores),
+        "scores": scores,
+    }

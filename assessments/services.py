@@ -1,0 +1,184 @@
+"""The test engine's writes: start an assessment, record an answer with its knowledge
+elements, choose the next challenge. The référentiel is read from memory (get_content), so
+answering costs the same few queries whatever the size of the test."""
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from learning_content.repository import get_content
+
+from . import algorithm
+from .checking import check_answer
+from .models import Answer, Assessment, KnowledgeElement
+from .signals import assessment_completed
+
+logger = logging.getLogger(__name__)
+
+# Network and rendering delays: a timed answer sent this late is still on time.
+TIMER_GRACE = timedelta(seconds=3)
+
+
+class AnswerError(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    answer: Answer
+    completed: bool
+    replayed: bool = False
+
+
+def assessment_start(*, user, type, end_path: str, target_profile_id: str = "", competence_id: str = "",
+                     title: str = "", is_improving: bool = False) -> Assessment:
+    return Assessment.objects.create(
+        user=user, type=type, target_profile_id=target_profile_id, competence_id=competence_id, title=title,
+        end_path=end_path, is_improving=is_improving,
+    )
+
+
+def target_skill_ids(content, assessment) -> frozenset[str]:
+    if assessment.type == Assessment.Type.CAMPAIGN:
+        profile = content.target_profiles.get(assessment.target_profile_id)
+        return frozenset(profile.skill_ids) if profile else frozenset()
+    competence = content.competences.get(assessment.competence_id)
+    return frozenset(skill_id for skill_id in competence.skill_ids if skill_id in content.skills) if competence else frozenset()
+
+
+def user_knowledge_elements(user_id, *, until=None) -> list[algorithm.KnowledgeElement]:
+    """Every knowledge element of the user, oldest first (one query)."""
+    rows = KnowledgeElement.objects.filter(user_id=user_id)
+    if until is not None:
+        rows = rows.filter(created_at__lte=until)
+    return [
+        algorithm.KnowledgeElement(
+            skill_id=row["skill_id"], status=row["status"], source=row["source"], earned_pix=row["earned_pix"],
+            competence_id=row["competence_id"], created_at=row["created_at"],
+        )
+        for row in rows.order_by("created_at", "pk").values(
+            "skill_id", "status", "source", "earned_pix", "competence_id", "created_at"
+        )
+    ]
+
+
+def _choose_next(content, assessment, *, answered, knowledge_elements):
+    """answered: [(challenge_id, result)] of this assessment, in order."""
+    usable = algorithm.usable_for_campaign(
+        knowledge_elements, assessment_started_at=assessment.created_at, improving=assessment.is_improving
+    )
+    latest = algorithm.latest_per_skill(usable)
+    last_challenge = content.challenges.get(answered[-1][0]) if answered else None
+    return algorithm.next_challenge(
+        content,
+        target_skill_ids=target_skill_ids(content, assessment),
+        answered_challenge_ids={challenge_id for challenge_id, _result in answered},
+        tested_skill_ids=set(latest),
+        direct_outcomes=[
+            (content.skills[ke.skill_id].level, ke.status == algorithm.VALIDATED)
+            for ke in latest.values() if ke.source == algorithm.DIRECT and ke.skill_id in content.skills
+        ],
+        last_answer_timed=bool(last_challenge and last_challenge.is_timed),
+        seed=assessment.pk,
+    )
+
+
+def _advance(content, assessment, *, answered, knowledge_elements, now) -> bool:
+    """Ask the next challenge, or complete the assessment. True when completed."""
+    challenge = _choose_next(content, assessment, answered=answered, knowledge_elements=knowledge_elements)
+    if challenge is None:
+        assessment.state = Assessment.State.COMPLETED
+        assessment.completed_at = now
+        assessment.current_challenge_id = ""
+        assessment.current_challenge_started_at = None
+        assessment.save(update_fields=["state", "completed_at", "current_challenge_id", "current_challenge_started_at"])
+        assessment_completed.send(sender=Assessment, assessment=assessment)
+        logger.info("assessment %s completed after %s answers", assessment.pk, len(answered))
+        return True
+    assessment.current_challenge_id = challenge.id
+    # A timed challenge's clock starts when the student asks for it ("Commencer l'épreuve").
+    assessment.current_challenge_started_at = None if challenge.is_timed else now
+    assessment.save(update_fields=["current_challenge_id", "current_challenge_started_at"])
+    return False
+
+
+def assessment_current_challenge(assessment, *, now):
+    """The challenge to show (already asked, or chosen now); None once the test is over."""
+    content = get_content()
+    if assessment.is_completed:
+        return None
+    if assessment.current_challenge_id in content.challenges:
+        return content.challenges[assessment.current_challenge_id]
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if not locked.is_completed and locked.current_challenge_id not in content.challenges:
+            answered = list(locked.answers.order_by("pk").values_list("challenge_id", "result"))
+            _advance(content, locked, answered=answered,
+                     knowledge_elements=user_knowledge_elements(locked.user_id), now=now)
+    assessment.refresh_from_db()
+    return content.challenges.get(assessment.current_challenge_id)
+
+
+def assessment_start_timer(*, assessment, challenge_id: str, now) -> None:
+    """"Commencer l'épreuve": the clock of a timed challenge starts once."""
+    Assessment.objects.filter(
+        pk=assessment.pk, current_challenge_id=challenge_id, current_challenge_started_at__isnull=True
+    ).update(current_challenge_started_at=now)
+
+
+def _result(challenge, value, *, skipped, started_at, now) -> str:
+    if skipped:
+        return Answer.Result.SKIPPED
+    if challenge.is_timed and (started_at is None or now > started_at + timedelta(seconds=challenge.timer) + TIMER_GRACE):
+        return Answer.Result.TIMED_OUT
+    return Answer.Result.OK if check_answer(challenge, value).is_ok else Answer.Result.KO
+
+
+def answer_save(*, assessment, user, challenge_id: str, value, skipped: bool, now) -> AnswerOutcome:
+    """Record the answer to the challenge being asked, its knowledge elements, and ask the
+    next challenge. A replayed answer (double click, back button) changes nothing."""
+    content = get_content()
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if locked.user_id != user.pk:
+            raise AnswerError("NOT_YOURS", _("Cette évaluation ne vous appartient pas."))
+        existing = locked.answers.filter(challenge_id=challenge_id).first()
+        if existing is not None:
+            return AnswerOutcome(existing, locked.is_completed, replayed=True)
+        if locked.is_completed:
+            raise AnswerError("COMPLETED", _("Cette évaluation est terminée."))
+        if challenge_id != locked.current_challenge_id or challenge_id not in content.challenges:
+            raise AnswerError("NOT_ASKED", _("Cette question n'est pas celle qui vous est posée."))
+        challenge = content.challenges[challenge_id]
+        if not skipped and value in (None, "", {}, []):
+            raise AnswerError("EMPTY", _("Pour valider, répondez à la question. Sinon, passez."))
+        result = _result(challenge, value, skipped=skipped, started_at=locked.current_challenge_started_at, now=now)
+        answered = list(locked.answers.order_by("pk").values_list("challenge_id", "result"))
+        try:
+            with transaction.atomic():
+                answer = Answer.objects.create(assessment=locked, challenge_id=challenge_id, value=value, result=result)
+        except IntegrityError:
+            return AnswerOutcome(locked.answers.get(challenge_id=challenge_id), locked.is_completed, replayed=True)
+        assessed = set(locked.knowledge_elements.values_list("skill_id", flat=True))
+        new = algorithm.knowledge_elements_for_answer(
+            content, target_skill_ids=target_skill_ids(content, locked), skill_id=challenge.skill_id,
+            is_ok=result == Answer.Result.OK, assessed_skill_ids=assessed, now=now,
+        )
+        KnowledgeElement.objects.bulk_create([
+            KnowledgeElement(
+                user_id=user.pk, assessment=locked, answer=answer, skill_id=ke.skill_id,
+                competence_id=ke.competence_id, status=ke.status, source=ke.source, earned_pix=ke.earned_pix,
+                created_at=now,
+            )
+            for ke in new
+        ])
+        knowledge = user_knowledge_elements(user.pk)
+        completed = _advance(content, locked, answered=[*answered, (challenge_id, result)],
+                             knowledge_elements=knowledge, now=now)
+    return AnswerOutcome(answer, completed)

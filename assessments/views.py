@@ -1,0 +1,175 @@
+"""The student's test pages (challenge, timed start, checkpoint) and his profile."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from learning_content.repository import get_content
+
+from . import algorithm, scoring, services
+from .display import answer_from_form, expected_answer_text, given_answer_text
+from .models import Answer, Assessment
+from .selectors import profile_from_knowledge
+
+CHECKPOINT_EVERY = 5
+
+
+def assessment_url(assessment) -> str:
+    return reverse("assessments:challenge", args=[assessment.pk])
+
+
+def _own_assessment(request, assessment_id) -> Assessment:
+    return get_object_or_404(Assessment, pk=assessment_id, user=request.user)
+
+
+@login_required
+def challenge(request, assessment_id):
+    assessment = _own_assessment(request, assessment_id)
+    now = timezone.now()
+    if request.method == "POST":
+        return _answer(request, assessment, now)
+    if assessment.is_completed:
+        return redirect(assessment.end_path)
+    current = services.assessment_current_challenge(assessment, now=now)
+    if current is None:
+        return redirect("assessments:checkpoint", assessment.pk)
+    return _render_challenge(request, assessment, current)
+
+
+def _render_challenge(request, assessment, current, *, error=None, status=200):
+    answered = assessment.answers.count()
+    context = {
+        "assessment": assessment, "challenge": current, "error": error,
+        "position": answered % CHECKPOINT_EVERY + 1, "block_size": CHECKPOINT_EVERY,
+        "number": answered + 1,
+    }
+    if current.is_timed and assessment.current_challenge_started_at is None:
+        return render(request, "assessments/timed_intro.html", context)
+    if current.is_timed:
+        elapsed = (timezone.now() - assessment.current_challenge_started_at).total_seconds()
+        context["remaining_seconds"] = max(int(current.timer - elapsed), 0)
+    return render(request, "assessments/challenge.html", context, status=status)
+
+
+def _answer(request, assessment, now):
+    content = get_content()
+    challenge_id = request.POST.get("challenge_id", "")
+    current = content.challenges.get(challenge_id)
+    if current is None:
+        return redirect("assessments:challenge", assessment.pk)
+    skipped = request.POST.get("action") == "skip"
+    value = None if skipped else answer_from_form(current, request.POST)
+    try:
+        outcome = services.answer_save(
+            assessment=assessment, user=request.user, challenge_id=challenge_id, value=value, skipped=skipped, now=now
+        )
+    except services.AnswerError as error:
+        if error.code == "EMPTY":
+            return _render_challenge(request, assessment, current, error=_empty_message(current), status=422)
+        return redirect("assessments:challenge", assessment.pk)
+    answered = assessment.answers.count()
+    if outcome.completed or answered % CHECKPOINT_EVERY == 0:
+        return redirect("assessments:checkpoint", assessment.pk)
+    return redirect("assessments:challenge", assessment.pk)
+
+
+def _empty_message(current):
+    if current.type in ("QCU", "QCM"):
+        return _("Pour valider, sélectionnez au moins une réponse. Sinon, passez.")
+    return _("Pour valider, veuillez remplir le champ texte. Sinon, passez.")
+
+
+@login_required
+@require_POST
+def start_timer(request, assessment_id):
+    """"Commencer l'épreuve"."""
+    assessment = _own_assessment(request, assessment_id)
+    services.assessment_start_timer(
+        assessment=assessment, challenge_id=request.POST.get("challenge_id", ""), now=timezone.now()
+    )
+    return redirect("assessments:challenge", assessment.pk)
+
+
+@login_required
+def checkpoint(request, assessment_id):
+    """"Avancement": the last answers with the right ones and the skills' tutorials."""
+    assessment = _own_assessment(request, assessment_id)
+    content = get_content()
+    answers = list(assessment.answers.order_by("pk"))
+    if not answers:
+        return redirect("assessments:challenge", assessment.pk)
+    block = answers[-(len(answers) % CHECKPOINT_EVERY or CHECKPOINT_EVERY):]
+    items = []
+    for answer in block:
+        challenge_data = content.challenges.get(answer.challenge_id)
+        if challenge_data is None:
+            continue
+        skill = content.skills.get(challenge_data.skill_id)
+        items.append({
+            "answer": answer, "challenge": challenge_data,
+            "given": given_answer_text(challenge_data, answer.value),
+            "expected": expected_answer_text(challenge_data),
+            "tutorials": [content.tutorials[t] for t in (skill.tutorial_ids if skill else ()) if t in content.tutorials],
+        })
+    target = services.target_skill_ids(content, assessment)
+    tested = {ke.skill_id for ke in algorithm.latest_per_skill(services.user_knowledge_elements(request.user.pk)).values()}
+    progress = scoring.progression(len(tested & target), len(target), completed=assessment.is_completed)
+    return render(request, "assessments/checkpoint.html", {
+        "assessment": assessment, "items": items, "progress_percent": round(progress * 100),
+        "ok": Answer.Result.OK,
+    })
+
+
+@login_required
+def profile(request):
+    """"Compétences": the 16 competences, their level, and the Pix score."""
+    content = get_content()
+    data = profile_from_knowledge(
+        content, services.user_knowledge_elements(request.user.pk), max_level=settings.PIX_MAX_REACHABLE_LEVEL
+    )
+    started = set(
+        Assessment.objects.filter(
+            user=request.user, type=Assessment.Type.COMPETENCE_EVALUATION, state=Assessment.State.STARTED
+        ).values_list("competence_id", flat=True)
+    )
+    return render(request, "assessments/profile.html", {"profile": data, "started": started})
+
+
+@login_required
+@require_POST
+def competence_evaluate(request, competence_id):
+    """Evaluate one competence outside any campaign; it feeds the profile."""
+    content = get_content()
+    competence = content.competences.get(competence_id)
+    if competence is None:
+        return redirect("assessments:profile")
+    assessment = Assessment.objects.filter(
+        user=request.user, type=Assessment.Type.COMPETENCE_EVALUATION, competence_id=competence_id,
+        state=Assessment.State.STARTED,
+    ).first()
+    if assessment is None:
+        assessment = services.assessment_start(
+            user=request.user, type=Assessment.Type.COMPETENCE_EVALUATION, competence_id=competence_id,
+            title=f"{competence.index} {competence.name}",
+            end_path=reverse("assessments:competence_result", args=[competence_id]),
+            is_improving=Assessment.objects.filter(user=request.user, competence_id=competence_id).exists(),
+        )
+    return redirect(assessment_url(assessment))
+
+
+@login_required
+def competence_result(request, competence_id):
+    content = get_content()
+    competence = content.competences.get(competence_id)
+    if competence is None:
+        return redirect("assessments:profile")
+    data = profile_from_knowledge(
+        content, services.user_knowledge_elements(request.user.pk), max_level=settings.PIX_MAX_REACHABLE_LEVEL
+    )
+    return render(request, "assessments/competence_result.html", {
+        "competence": competence, "score": data["scores"][competence_id], "profile": data,
+    })

@@ -1,0 +1,73 @@
+"""Reads of the student's campaign pages."""
+
+from django.conf import settings
+
+from assessments import algorithm, scoring
+from assessments.selectors import profile_from_knowledge
+from assessments.services import user_knowledge_elements
+from learning_content.repository import get_content
+
+from .models import CampaignParticipation
+
+
+def snapshot_knowledge_elements(participation) -> list[algorithm.KnowledgeElement]:
+    return [
+        algorithm.KnowledgeElement(
+            skill_id=row["skill_id"], status=row["status"], source=row["source"], earned_pix=row["earned_pix"],
+            competence_id=row["competence_id"],
+        )
+        for row in participation.snapshot.knowledge_elements
+    ]
+
+
+def knowledge_of(participation) -> list[algorithm.KnowledgeElement]:
+    """What the participation shows: the frozen snapshot once sent, the live state before."""
+    if participation.is_shared:
+        return snapshot_knowledge_elements(participation)
+    return user_knowledge_elements(participation.user_id)
+
+
+def evaluation_results(participation) -> dict:
+    """The end page of an evaluation: mastery, stars, and per competence."""
+    content = get_content()
+    profile = content.target_profiles[participation.campaign.target_profile_id]
+    latest = algorithm.latest_per_skill(knowledge_of(participation))
+    target = set(profile.skill_ids)
+    validated = {skill_id for skill_id in target if skill_id in latest and latest[skill_id].status == algorithm.VALIDATED}
+    rate = scoring.mastery_rate(validated, target)
+    levels = [content.skills[skill_id].level for skill_id in profile.skill_ids]
+    reached, total = scoring.reached_stage(
+        profile.stages, mastery_rate=rate, validated_count=len(validated), target_skill_levels=levels
+    ) if profile.stages else (0, 0)
+    # Stages come sorted by threshold (or level) from the référentiel, as `reached` counts them.
+    stage = profile.stages[reached - 1] if reached else None
+    competences = []
+    for competence in content.competences_in_order():
+        skills = [skill_id for skill_id in profile.skill_ids if content.skills[skill_id].competence_id == competence.id]
+        if skills:
+            mastered = sum(1 for skill_id in skills if skill_id in validated)
+            competences.append({
+                "competence": competence, "area": content.areas[competence.area_id],
+                "percent": round(100 * mastered / len(skills)),
+            })
+    return {
+        "mastery_percent": round(rate * 100),
+        "stars": max(reached - 1, 0),
+        "total_stars": max(total - 1, 0),
+        "star_range": range(max(total - 1, 0)),
+        "stage": stage,
+        "competences": competences,
+        "failed_count": sum(1 for skill_id in target if skill_id in latest and latest[skill_id].status != algorithm.VALIDATED),
+    }
+
+
+def profile_of(participation) -> dict:
+    return profile_from_knowledge(get_content(), knowledge_of(participation), max_level=settings.PIX_MAX_REACHABLE_LEVEL)
+
+
+def student_participations(user):
+    return (
+        CampaignParticipation.objects.filter(user=user, is_improved=False, deleted_at__isnull=True)
+        .select_related("campaign", "campaign__organization", "assessment")
+        .order_by("-created_at")
+    )

@@ -1,0 +1,201 @@
+"""A student's writes in a campaign: join it, send the results once, try again."""
+
+import logging
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from assessments import algorithm, scoring
+from assessments.models import Assessment
+from assessments.services import assessment_start, user_knowledge_elements
+from campaigns.models import Campaign
+from learning_content.repository import get_content
+
+from .models import CampaignParticipation, KnowledgeElementSnapshot
+
+logger = logging.getLogger(__name__)
+
+DAYS_BEFORE_RETRYING = 4
+Status = CampaignParticipation.Status
+
+
+class ParticipationError(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def current_participation(campaign, user):
+    return CampaignParticipation.objects.filter(campaign=campaign, user=user, is_improved=False).select_related(
+        "assessment"
+    ).first()
+
+
+def check_external_id(campaign, value: str) -> str:
+    value = (value or "").strip()
+    if not campaign.external_id_label:
+        return ""
+    if not value:
+        raise ParticipationError(
+            "MISSING_EXTERNAL_ID", _("Merci de renseigner votre %(label)s.") % {"label": campaign.external_id_label}
+        )
+    if len(value) > 255:
+        raise ParticipationError(
+            "EXTERNAL_ID_TOO_LONG",
+            _("Votre %(label)s ne doit pas dépasser les 255 caractères.") % {"label": campaign.external_id_label},
+        )
+    if campaign.external_id_type == Campaign.ExternalIdType.EMAIL:
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise ParticipationError("INVALID_EMAIL", _("Veuillez saisir une adresse e-mail valide.")) from None
+    return value
+
+
+def _start_assessment(campaign, user, *, is_improving=False):
+    return assessment_start(
+        user=user, type=Assessment.Type.CAMPAIGN, target_profile_id=campaign.target_profile_id,
+        title=campaign.title or campaign.name, is_improving=is_improving,
+        end_path=reverse("participations:results", args=[campaign.code]),
+    )
+
+
+def can_retry(participation, *, now) -> bool:
+    """§2.6: multiple sending, shared at least 4 days ago, not everything mastered yet."""
+    campaign = participation.campaign
+    return (
+        campaign.multiple_sendings and campaign.is_accessible and participation.is_shared
+        and participation.deleted_at is None
+        and participation.shared_at + timedelta(days=DAYS_BEFORE_RETRYING) <= now
+        and (not campaign.is_assessment or (participation.mastery_rate or 0) < 1)
+    )
+
+
+def participation_join(*, campaign, user, external_id: str = "", retry: bool = False, now):
+    """Start (or resume) the user's participation. Joining twice returns the same
+    participation; with multiple sending, `retry` starts a new one once allowed."""
+    if not campaign.is_accessible:
+        raise ParticipationError("CAMPAIGN_NOT_ACCESSIBLE", _("Vous n'êtes pas autorisé à rejoindre la campagne"))
+    with transaction.atomic():
+        existing = (
+            CampaignParticipation.objects.select_for_update()
+            .filter(campaign=campaign, user=user, is_improved=False).first()
+        )
+        if existing is not None and not (retry and can_retry(existing, now=now)):
+            return existing
+        if existing is not None:
+            existing.is_improved = True
+            existing.save(update_fields=["is_improved"])
+            external_id = existing.participant_external_id
+        else:
+            external_id = check_external_id(campaign, external_id)
+        participation = CampaignParticipation(
+            campaign=campaign, user=user, participant_external_id=external_id,
+            status=Status.STARTED if campaign.is_assessment else Status.TO_SHARE,
+        )
+        if campaign.is_assessment:
+            participation.assessment = _start_assessment(campaign, user, is_improving=existing is not None)
+        try:
+            with transaction.atomic():
+                participation.save()
+        except IntegrityError:
+            # Another request joined first (double click): that one is the participation.
+            return current_participation(campaign, user)
+    logger.info("user %s joined campaign %s", user.pk, campaign.pk)
+    return participation
+
+
+def participation_improve(*, participation, user):
+    """"Je retente", before sending: failed skills older than 4 days are asked again."""
+    with transaction.atomic():
+        locked = CampaignParticipation.objects.select_for_update().select_related("campaign", "assessment").get(
+            pk=participation.pk
+        )
+        if locked.user_id != user.pk or locked.is_shared or not locked.campaign.is_assessment:
+            raise ParticipationError("CANNOT_IMPROVE", _("Vous ne pouvez pas retenter ce parcours."))
+        if locked.assessment and not locked.assessment.is_completed:
+            return locked
+        locked.assessment = _start_assessment(locked.campaign, user, is_improving=True)
+        locked.status = Status.STARTED
+        locked.save(update_fields=["assessment", "status"])
+    return locked
+
+
+def participation_results(participation, knowledge_elements=None):
+    """The figures a sending stores, from the given (or current) knowledge elements."""
+    content = get_content()
+    campaign = participation.campaign
+    latest = algorithm.latest_per_skill(
+        knowledge_elements if knowledge_elements is not None else user_knowledge_elements(participation.user_id)
+    )
+    validated = {skill_id for skill_id, ke in latest.items() if ke.status == algorithm.VALIDATED}
+    if campaign.is_assessment:
+        profile = content.target_profiles[campaign.target_profile_id]
+        target = set(profile.skill_ids)
+        validated_target = validated & target
+        scores = scoring.competence_scores(
+            content, [ke for skill_id, ke in latest.items() if skill_id in target], max_level=settings.PIX_MAX_REACHABLE_LEVEL
+        )
+        return {
+            "validated_skills_count": len(validated_target),
+            "pix_score": scoring.pix_score(scores),
+            "mastery_rate": scoring.mastery_rate(validated_target, target),
+            "is_certifiable": None,
+        }
+    scores = scoring.competence_scores(content, list(latest.values()), max_level=settings.PIX_MAX_REACHABLE_LEVEL)
+    pix = scoring.pix_score(scores)
+    max_pix = len(content.competences) * settings.PIX_MAX_REACHABLE_LEVEL * 8
+    return {
+        "validated_skills_count": len(validated),
+        "pix_score": pix,
+        "mastery_rate": (Decimal(pix) / Decimal(max_pix)).quantize(Decimal("0.0001"), ROUND_HALF_UP),
+        "is_certifiable": scoring.is_certifiable(scores),
+    }
+
+
+def participation_share(*, participation, user, now):
+    """"J'envoie mes résultats" / "J'envoie mon profil": once. The knowledge elements of that
+    instant are frozen in a snapshot and the results computed from them, in one transaction."""
+    with transaction.atomic():
+        locked = CampaignParticipation.objects.select_for_update().select_related("campaign", "assessment").get(
+            pk=participation.pk
+        )
+        if locked.user_id != user.pk:
+            raise ParticipationError("NOT_YOURS", _("Cette participation ne vous appartient pas."))
+        if locked.is_shared:
+            return locked
+        if locked.deleted_at is not None or not locked.campaign.is_accessible:
+            raise ParticipationError(
+                "CAMPAIGN_NOT_ACCESSIBLE",
+                _("Ce parcours a été désactivé par l'organisateur. L'envoi des résultats n'est plus possible."),
+            )
+        if locked.campaign.is_assessment and not (locked.assessment and locked.assessment.is_completed):
+            raise ParticipationError("NOT_COMPLETED", _("Terminez le parcours avant d'envoyer vos résultats."))
+        knowledge = user_knowledge_elements(user.pk, until=now)
+        latest = algorithm.latest_per_skill(knowledge)
+        KnowledgeElementSnapshot.objects.update_or_create(
+            participation=locked,
+            defaults={
+                "snapshotted_at": now,
+                "knowledge_elements": [
+                    {"skill_id": ke.skill_id, "competence_id": ke.competence_id, "status": ke.status,
+                     "source": ke.source, "earned_pix": ke.earned_pix, "created_at": ke.created_at.isoformat()}
+                    for ke in latest.values()
+                ],
+            },
+        )
+        for field, value in participation_results(locked, knowledge).items():
+            setattr(locked, field, value)
+        locked.status, locked.shared_at = Status.SHARED, now
+        locked.save(update_fields=[
+            "status", "shared_at", "validated_skills_count", "pix_score", "mastery_rate", "is_certifiable",
+        ])
+    logger.info("participation %s shared", locked.pk)
+    return locked

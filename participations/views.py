@@ -1,0 +1,204 @@
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessments.views import assessment_url
+from campaigns.codes import CODE_PATTERN, normalize_code
+from campaigns.models import Campaign
+
+from . import selectors, services, throttle
+from .forms import CodeForm, ExternalIdForm
+
+logger = logging.getLogger(__name__)
+WRONG_CODE = _("Votre code est erroné, veuillez vérifier ou contacter l'organisateur.")
+
+
+def _campaign(code):
+    return (
+        Campaign.objects.filter(code=normalize_code(code), deleted_at__isnull=True)
+        .select_related("organization").first()
+    )
+
+
+def _oups(request, campaign=None, status=403):
+    return render(request, "participations/oups.html", {"campaign": campaign}, status=status)
+
+
+def code_entry(request):
+    """"J'ai un code"."""
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not request.session.session_key:
+            request.session.save()
+        if throttle.is_blocked(request):
+            logger.warning("campaign code guessing throttled for %s", request.META.get("REMOTE_ADDR"))
+            form.add_error("code", _("Trop de codes erronés. Patientez une minute avant de réessayer."))
+            return render(request, "participations/code_entry.html", {"form": form}, status=429)
+        code = normalize_code(form.cleaned_data["code"])
+        campaign = _campaign(code) if CODE_PATTERN.match(code) else None
+        if campaign is None:
+            throttle.record_wrong_code(request)
+            form.add_error("code", WRONG_CODE)
+        else:
+            return redirect("participations:entry", campaign.code)
+    return render(request, "participations/code_entry.html", {"form": form})
+
+
+def campaign_entry(request, code):
+    """The direct link /campagnes/<CODE>: resume a participation, or present the campaign."""
+    campaign = _campaign(code)
+    if campaign is None:
+        return _oups(request, status=404)
+    participation = services.current_participation(campaign, request.user) if request.user.is_authenticated else None
+    if participation is not None and participation.deleted_at is None:
+        return redirect(_next_step(participation))
+    if not campaign.is_accessible:
+        return _oups(request, campaign)
+    if code != campaign.code:
+        return redirect("participations:entry", campaign.code)
+    return render(request, "participations/landing.html", {
+        "campaign": campaign, "login_next": reverse("participations:entry", args=[campaign.code]),
+    })
+
+
+def _next_step(participation) -> str:
+    campaign = participation.campaign
+    if not campaign.is_assessment:
+        return reverse("participations:send_profile", args=[campaign.code])
+    if participation.status == participation.Status.STARTED and participation.assessment_id:
+        return assessment_url(participation.assessment)
+    return reverse("participations:results", args=[campaign.code])
+
+
+@login_required
+@require_POST
+def campaign_start(request, code):
+    """"Je commence" / "C'est parti !"."""
+    campaign = _campaign(code)
+    if campaign is None:
+        return _oups(request, status=404)
+    if campaign.external_id_label and services.current_participation(campaign, request.user) is None:
+        return redirect("participations:external_id", campaign.code)
+    return _join(request, campaign)
+
+
+def _join(request, campaign, external_id=""):
+    try:
+        participation = services.participation_join(
+            campaign=campaign, user=request.user, external_id=external_id, now=timezone.now()
+        )
+    except services.ParticipationError as error:
+        if error.code == "CAMPAIGN_NOT_ACCESSIBLE":
+            return _oups(request, campaign)
+        messages.error(request, error.message)
+        return redirect("participations:entry", campaign.code)
+    return redirect(_next_step(participation))
+
+
+@login_required
+def external_id(request, code):
+    """"Avant de commencer": the identifier the organizer asks for."""
+    campaign = _campaign(code)
+    if campaign is None or not campaign.external_id_label:
+        return _oups(request, campaign, status=404)
+    form = ExternalIdForm(request.POST or None, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            value = services.check_external_id(campaign, form.cleaned_data["external_id"])
+        except services.ParticipationError as error:
+            form.add_error("external_id", error.message)
+        else:
+            return _join(request, campaign, value)
+    return render(request, "participations/external_id.html", {"campaign": campaign, "form": form})
+
+
+def _own_participation(request, code):
+    campaign = _campaign(code)
+    participation = services.current_participation(campaign, request.user) if campaign else None
+    if participation is None or participation.deleted_at is not None:
+        return campaign, None
+    participation.campaign = campaign
+    return campaign, participation
+
+
+@login_required
+def results(request, code):
+    """End of an evaluation: mastery, stars, competences, "J'envoie mes résultats"."""
+    campaign, participation = _own_participation(request, code)
+    if participation is None or not campaign.is_assessment:
+        return redirect("participations:entry", code)
+    if participation.status == participation.Status.STARTED:
+        return redirect(_next_step(participation))
+    if request.method == "POST":
+        try:
+            services.participation_share(participation=participation, user=request.user, now=timezone.now())
+        except services.ParticipationError as error:
+            messages.error(request, error.message)
+        return redirect("participations:results", campaign.code)
+    return render(request, "participations/results.html", {
+        "campaign": campaign, "participation": participation,
+        "results": selectors.evaluation_results(participation),
+        "can_retry": services.can_retry(participation, now=timezone.now()),
+    })
+
+
+@login_required
+@require_POST
+def improve(request, code):
+    """"Je retente"."""
+    campaign, participation = _own_participation(request, code)
+    if participation is None:
+        return redirect("participations:entry", code)
+    try:
+        participation = services.participation_improve(participation=participation, user=request.user)
+    except services.ParticipationError as error:
+        messages.error(request, error.message)
+        return redirect("participations:results", code)
+    return redirect(_next_step(participation))
+
+
+@login_required
+@require_POST
+def retry(request, code):
+    """"Repasser mon parcours" / "Renvoyer mon profil" (multiple sending)."""
+    campaign, participation = _own_participation(request, code)
+    if participation is None or not services.can_retry(participation, now=timezone.now()):
+        messages.error(request, _("Vous ne pouvez pas repasser la campagne"))
+        return redirect("participations:entry", code)
+    participation = services.participation_join(campaign=campaign, user=request.user, retry=True, now=timezone.now())
+    return redirect(_next_step(participation))
+
+
+@login_required
+def send_profile(request, code):
+    """"Envoi de votre profil Pix", then the thanks, or "Profil déjà envoyé"."""
+    campaign, participation = _own_participation(request, code)
+    if participation is None or campaign.is_assessment:
+        return redirect("participations:entry", code)
+    if request.method == "POST":
+        try:
+            already = participation.is_shared
+            services.participation_share(participation=participation, user=request.user, now=timezone.now())
+        except services.ParticipationError as error:
+            messages.error(request, error.message)
+            return redirect("participations:send_profile", code)
+        return redirect(reverse("participations:send_profile", args=[code]) + ("" if already else "?envoye=1"))
+    return render(request, "participations/send_profile.html", {
+        "campaign": campaign, "participation": participation, "profile": selectors.profile_of(participation),
+        "just_sent": participation.is_shared and request.GET.get("envoye") == "1",
+        "can_retry": services.can_retry(participation, now=timezone.now()),
+    })
+
+
+@login_required
+def my_participations(request):
+    """"Mes parcours"."""
+    return render(request, "participations/mine.html", {
+        "participations": selectors.student_participations(request.user),
+    })

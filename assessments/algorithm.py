@@ -110,7 +110,9 @@ def predicted_level(direct_outcomes: Iterable[tuple[int | None, bool]]) -> float
     outcomes.extend(VIRTUAL_OUTCOMES)
     best_level, best_score = None, -math.inf
     for level in PREDICTED_LEVELS:
-        score = -abs(sum(int(validated) - success_probability(level, difficulty) for difficulty, validated in outcomes))
+        score = -abs(sum(
+            int(validated) - success_probability(level, difficulty) for difficulty, validated in outcomes
+        ))
         if score > best_score:
             best_level, best_score = level, score
     return best_level
@@ -152,9 +154,8 @@ def next_challenge(
         level = predicted_level(direct_outcomes)
         if last_answer_timed:
             candidates = _avoid_timed(candidates, remaining)
-        candidates = [
-            skill for skill in candidates if skill.level - level <= MAX_DIFF_BETWEEN_USER_LEVEL_AND_SKILL_LEVEL
-        ]
+        reachable = level + MAX_DIFF_BETWEEN_USER_LEVEL_AND_SKILL_LEVEL
+        candidates = [skill for skill in candidates if skill.level <= reachable]
         candidates = _max_rewarding(candidates, level, tubes, tested_skill_ids)
     return _pick(candidates, remaining, seed)
 
@@ -165,9 +166,9 @@ def _remaining_challenges(content, target_skill_ids, answered_challenge_ids):
     for skill_id in target_skill_ids:
         if skill_id not in content.skills:
             continue
+        ids = content.challenges_by_skill.get(skill_id, ())
         challenges = tuple(
-            challenge
-            for challenge in (content.challenges[id_] for id_ in content.challenges_by_skill.get(skill_id, ()))
+            challenge for challenge in (content.challenges[id_] for id_ in ids)
             if challenge.status in OPERATIVE_CHALLENGE_STATUSES and challenge.id not in answered_challenge_ids
         )
         if challenges:

@@ -36,7 +36,8 @@ def competence_score(competence_id: str, raw_pix: float, *, max_level: int) -> C
     pix = min(math.floor(raw), max_level * PIX_COUNT_BY_LEVEL)
     level = min(math.floor(raw / PIX_COUNT_BY_LEVEL), max_level)
     return CompetenceScore(
-        competence_id=competence_id, pix=pix, level=level, pix_in_level=pix % PIX_COUNT_BY_LEVEL, raw_pix=raw_pix,
+        competence_id=competence_id, pix=pix, level=level, pix_in_level=pix % PIX_COUNT_BY_LEVEL,
+        raw_pix=raw_pix,
     )
 
 
@@ -47,7 +48,9 @@ def competence_scores(content, knowledge_elements, *, max_level: int) -> dict[st
     for element in knowledge_elements:
         earned.setdefault(element.competence_id, []).append(element.earned_pix)
     return {
-        competence.id: competence_score(competence.id, math.fsum(earned.get(competence.id, ())), max_level=max_level)
+        competence.id: competence_score(
+            competence.id, math.fsum(earned.get(competence.id, ())), max_level=max_level,
+        )
         for competence in content.competences_in_order()
     }
 

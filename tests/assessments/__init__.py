@@ -51,7 +51,8 @@ def make_content(tubes=None, challenges=None, competence_ids=("comp-a", "comp-b"
     _set_pix_values(skills, challenge_data)
     competences = {
         competence_id: CompetenceData(
-            id=competence_id, index=f"1.{position + 1}", name=competence_id, description="", area_id="area-1",
+            id=competence_id, index=f"{position // 4 + 1}.{position % 4 + 1}", name=competence_id,
+            description="", area_id="area-1",
             tube_ids=tuple(t.id for t in tube_data.values() if t.competence_id == competence_id),
             skill_ids=tuple(s.id for s in skills.values() if s.competence_id == competence_id),
         )

@@ -3,8 +3,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from assessments.algorithm import (
-    DIRECT, INFERRED, INVALIDATED, RESET, VALIDATED, KnowledgeElement, hash_int, knowledge_elements_for_answer,
-    latest_per_skill, next_challenge, predicted_level, skill_reward, usable_for_campaign,
+    DIRECT, INFERRED, INVALIDATED, RESET, VALIDATED, KnowledgeElement, hash_int,
+    knowledge_elements_for_answer, latest_per_skill, next_challenge, predicted_level, skill_reward,
+    usable_for_campaign,
 )
 
 from . import ARCHIVE, PERIME, VALIDE, make_content, skills_of
@@ -40,7 +41,8 @@ WEB_UP_TO_5_AND_MAIL = skills_of("web", up_to=5) | skills_of("mail")
      [("@web1", I, D), ("@web2", I, INF), ("@web3", I, INF), ("@web4", I, INF), ("@web5", I, INF)]),
     ("@web5", True, {"@web2"}, WEB_UP_TO_5_AND_MAIL,
      [("@web5", V, D), ("@web1", V, INF), ("@web3", V, INF), ("@web4", V, INF)]),
-    ("@web2", False, {"@web4"}, WEB_UP_TO_5_AND_MAIL, [("@web2", I, D), ("@web3", I, INF), ("@web5", I, INF)]),
+    ("@web2", False, {"@web4"}, WEB_UP_TO_5_AND_MAIL,
+     [("@web2", I, D), ("@web3", I, INF), ("@web5", I, INF)]),
     ("@web3", True, set(), frozenset({"@web1", "@web3", "@web4"}), [("@web3", V, D), ("@web1", V, INF)]),
     ("@mail1", True, set(), WEB_UP_TO_5_AND_MAIL, [("@mail1", V, D)]),
     ("@mail3", False, set(), WEB_UP_TO_5_AND_MAIL, [("@mail3", I, D)]),
@@ -48,7 +50,9 @@ WEB_UP_TO_5_AND_MAIL = skills_of("web", up_to=5) | skills_of("mail")
     ("@web6", False, set(), WEB_UP_TO_5_AND_MAIL, []),
     ("@unknown2", True, set(), WEB_UP_TO_5_AND_MAIL | {"@unknown2"}, []),
 ])
-def test_an_answer_settles_its_skill_and_infers_up_or_down_its_tube(skill_id, is_ok, assessed, targets, expected):
+def test_an_answer_settles_its_skill_and_infers_up_or_down_its_tube(
+    skill_id, is_ok, assessed, targets, expected,
+):
     elements = knowledge_elements_for_answer(
         make_content(), target_skill_ids=targets, skill_id=skill_id, is_ok=is_ok, assessed_skill_ids=assessed,
     )
@@ -57,11 +61,12 @@ def test_an_answer_settles_its_skill_and_infers_up_or_down_its_tube(skill_id, is
 
 def test_validated_knowledge_elements_earn_the_skill_pix_and_carry_competence_and_date():
     content = make_content()
-    ok = knowledge_elements_for_answer(
-        content, target_skill_ids=skills_of("file"), skill_id="@file2", is_ok=True, assessed_skill_ids=set(), now=NOW,
-    )
-    ko = knowledge_elements_for_answer(
-        content, target_skill_ids=skills_of("file"), skill_id="@file2", is_ok=False, assessed_skill_ids=set(), now=NOW,
+    ok, ko = (
+        knowledge_elements_for_answer(
+            content, target_skill_ids=skills_of("file"), skill_id="@file2", is_ok=is_ok,
+            assessed_skill_ids=set(), now=NOW,
+        )
+        for is_ok in (True, False)
     )
     assert [(e.earned_pix, e.competence_id, e.created_at) for e in ok] == [(4.0, "comp-b", NOW)] * 2
     assert [(e.earned_pix, e.competence_id, e.created_at) for e in ko] == [(0.0, "comp-b", NOW)] * 2
@@ -97,7 +102,9 @@ def test_the_latest_knowledge_element_of_each_skill_counts_and_a_reset_forgets_t
     (ke("@a1", INVALIDATED, days_before=30), False, True),
     (KnowledgeElement("@a1", INVALIDATED, DIRECT, 0.0, "comp-a"), True, True),
 ])
-def test_an_improving_student_keeps_validated_skills_and_failures_of_less_than_four_days(element, improving, kept):
+def test_an_improving_student_keeps_validated_skills_and_failures_of_less_than_four_days(
+    element, improving, kept,
+):
     usable = usable_for_campaign([element], assessment_started_at=NOW, improving=improving)
     assert usable == ([element] if kept else [])
 
@@ -142,7 +149,8 @@ def test_reward_of_a_skill(predicted, level, untested, reward):
     (skills_of("code"), {}, (), {"@code3"}),  # no level 2: the lowest level
     (skills_of("mail", "file"), {"@mail2": [(VALIDE, 60)]}, (), {"@file2"}),
     # Avoiding a timed question comes before the level: level 1 rather than a timed level 2.
-    (skills_of("mail", "file"), {"@mail2": [(VALIDE, 60)], "@file2": [(VALIDE, 30)]}, (), {"@mail1", "@file1"}),
+    (skills_of("mail", "file"), {"@mail2": [(VALIDE, 60)], "@file2": [(VALIDE, 30)]}, (),
+     {"@mail1", "@file1"}),
     (skills_of("mail"), {f"@mail{n}": [(VALIDE, 60)] for n in (1, 2, 3)}, (), {"@mail2"}),  # all timed
     (skills_of("mail", "file"), {}, ("@mail2",), {"@file2"}),  # tested in an earlier assessment
     (skills_of("mail", "file"), {"@file2": [(PERIME, None)]}, (), {"@mail2"}),
@@ -183,14 +191,16 @@ def test_skills_more_than_two_levels_above_the_predicted_level_are_not_asked(out
     (False, {"@file3": [(VALIDE, 60)]}, (), {"@mail3", "@file3"}),
     (True, {"@file3": [(VALIDE, 60)]}, (), {"@mail3"}),
     (True, {"@file3": [(VALIDE, 60)]}, skills_of("mail"), {"@file2"}),  # an untimed one of the same tube
-    (True, {"@file3": [(VALIDE, 60)]}, skills_of("mail") | {"@file1", "@file2"}, {"@file3"}),  # no other choice
+    # No other choice left.
+    (True, {"@file3": [(VALIDE, 60)]}, skills_of("mail") | {"@file1", "@file2"}, {"@file3"}),
     # Only the skill's first remaining challenge tells whether it is timed.
     (True, {"@file3": [(VALIDE, None), (VALIDE, 60)]}, (), {"@mail3", "@file3"}),
 ])
 def test_a_timed_question_is_not_followed_by_another_when_avoidable(last_timed, challenges, tested, expected):
     content = make_content(challenges=challenges)
     targets = skills_of("mail", "file")
-    assert asked_skills(content, targets=targets, answered={"x-a"}, tested=tested, last_timed=last_timed) == expected
+    asked = asked_skills(content, targets=targets, answered={"x-a"}, tested=tested, last_timed=last_timed)
+    assert asked == expected
 
 
 @pytest.mark.parametrize("challenges, answered, tested, outcomes", [

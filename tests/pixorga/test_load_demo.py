@@ -16,3 +16,17 @@ def test_the_demo_school_gets_the_teachers_two_campaigns_once(referential):
         ("ASSESSMENT", "tp-rentree-3e", "enseignant@demo-dane-sco.test"),
     ]
     assert Membership.objects.filter(organization__name="Collège Demo Dane Sco").count() == 2
+
+
+def test_the_demo_pupils_have_started_finished_and_sent_each_campaign(referential):
+    from participations.models import CampaignParticipation
+
+    call_command("load_demo")
+    call_command("load_demo")
+
+    for campaign in Campaign.objects.all():
+        statuses = set(campaign.participations.values_list("status", flat=True))
+        expected = {"STARTED", "TO_SHARE", "SHARED"} if campaign.is_assessment else {"TO_SHARE", "SHARED"}
+        assert statuses == expected
+    shared = CampaignParticipation.objects.filter(status="SHARED", campaign__type="ASSESSMENT")
+    assert shared.count() == 14 and len(set(shared.values_list("mastery_rate", flat=True))) > 2

@@ -1,11 +1,13 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from campaigns.models import Campaign
 from campaigns.services import campaign_create
 from learning_content.models import TargetProfile
 from organizations.models import Membership, Organization, Role
+from pixorga.demo_pupils import play
 
 DEMO_PASSWORD = "Pix-Demo-2026"
 DEMO_ORGANIZATION = {"name": "Collège Demo Dane Sco", "type": Organization.Type.SCO, "external_id": "0990001A"}
@@ -55,6 +57,18 @@ class Command(BaseCommand):
                 self.stderr.write(f"Parcours {DEMO_TARGET_PROFILE} absent : lancez d'abord load_content.")
                 continue
             campaign_create(organization=organization, creator=teacher, owner=teacher, **fields)
+        now = timezone.now()
+        pupils = list(User.objects.filter(email__startswith="eleve", email__endswith="@demo-dane-sco.test")
+                      .order_by("pk"))
+        for campaign in Campaign.objects.not_deleted().filter(organization=organization, creator=teacher):
+            if campaign.participations.exists():
+                continue
+            # Levels 1 to 5; most pupils sent their results, some did not finish or not send.
+            stages = ["shared"] * 14 + ["finished"] * 3 + ["started"] * 3
+            cast = [(pupil, 1 + (index * 7) % 5, stage) for index, (pupil, stage) in enumerate(zip(pupils, stages))]
+            if not campaign.is_assessment:
+                cast = [(pupil, level, "shared" if stage != "started" else "finished") for pupil, level, stage in cast]
+            play(campaign, cast, now=now)
 
     def _user(self, email, first_name, last_name):
         user = User.objects.filter(email=email).first()

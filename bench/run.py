@@ -24,13 +24,15 @@ from django.core.management import call_command  # noqa: E402
 
 def main():
     call_command("migrate", verbosity=0)
-    from bench import content_load
+    from bench import content_load, simulation
 
     print(f"Base : {os.environ['DATABASE_URL'].split('@')[-1]}")
     print("\n## Référentiel")
     for key, value in content_load.run().items():
         if not key.startswith("_"):
             print(f"  {key:<42} {value}")
+    print("\n## Test adaptatif (simulation, bench/simulation.py)")
+    simulation.main()
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from campaigns.models import Campaign
 from learning_content.repository import get_content
 
 from .models import CampaignParticipation, KnowledgeElementSnapshot
+from .signals import participation_shared
 
 logger = logging.getLogger(__name__)
 
@@ -197,5 +198,6 @@ def participation_share(*, participation, user, now):
         locked.save(update_fields=[
             "status", "shared_at", "validated_skills_count", "pix_score", "mastery_rate", "is_certifiable",
         ])
+        transaction.on_commit(lambda: participation_shared.send(sender=CampaignParticipation, participation=locked))
     logger.info("participation %s shared", locked.pk)
     return locked

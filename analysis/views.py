@@ -1,27 +1,120 @@
-"""The campaign tabs that read results: Activité, Résultats, Analyse."""
+"""The campaign tabs that read results: Activité, Résultats, the participant pages."""
 
-from django.http import Http404
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from campaigns.access import get_campaign_for_member
+from campaigns.access import can_manage, get_campaign_for_member
 from campaigns.views import campaign_page_context
 from organizations.access import orga_member_required
+from participations import selectors as participation_selectors
+from participations import services as participation_services
+from participations.models import CampaignParticipation
+from pixorga.pagination import paginate
+
+from . import selectors
+
+# While pupils are answering, Activité refreshes its figures this often (one cheap query).
+ACTIVITY_REFRESH_SECONDS = 20
 
 
 @orga_member_required
 def activity(request, campaign_id):
     campaign = get_campaign_for_member(request, campaign_id)
-    return render(request, "analysis/activity.html", campaign_page_context(request, campaign, tab="activity"))
+    summary = selectors.activity_summary(campaign)
+    context = {"summary": summary, "refresh_seconds": ACTIVITY_REFRESH_SECONDS}
+    if request.htmx and request.GET.get("fragment") == "resume":
+        return render(request, "analysis/activity_summary.html", {"campaign": campaign, **context})
+    status = request.GET.get("status", "")
+    search = request.GET.get("search", "")[:100]
+    page = paginate(request, selectors.participants(campaign, status=status, search=search))
+    for row in page.object_list:
+        row.status_label = selectors.status_label(row, campaign)
+    return render(request, "analysis/activity.html", {
+        **campaign_page_context(request, campaign, tab="activity"), **context,
+        "days": selectors.activity_by_day(campaign), "page": page,
+        "filters": {"status": status, "search": search}, "statuses": CampaignParticipation.Status,
+    })
 
 
 @orga_member_required
 def results(request, campaign_id):
     campaign = get_campaign_for_member(request, campaign_id)
-    return render(request, "analysis/results.html", campaign_page_context(request, campaign, tab="results"))
+    search = request.GET.get("search", "")[:100]
+    context = campaign_page_context(request, campaign, tab="results")
+    if campaign.is_assessment:
+        stage = request.GET.get("palier", "")
+        data = selectors.assessment_results(campaign, search=search, stage=stage)
+        page = paginate(request, data["rows"])
+        selectors.decorate_assessment_rows(campaign, page.object_list)
+        return render(request, "analysis/results.html", {
+            **context, "data": data, "page": page, "filters": {"search": search, "palier": stage},
+        })
+    certifiable = request.GET.get("certifiable", "")
+    page = paginate(request, selectors.profiles_results(campaign, search=search, certifiable=certifiable))
+    selectors.decorate_profile_rows(page.object_list)
+    return render(request, "analysis/profiles.html", {
+        **context, "page": page, "filters": {"search": search, "certifiable": certifiable},
+    })
+
+
+def _participation_in(campaign, participation_id):
+    return get_object_or_404(
+        CampaignParticipation.objects.select_related("user", "assessment"),
+        pk=participation_id, campaign=campaign, deleted_at__isnull=True, user__isnull=False,
+    )
+
+
+@orga_member_required
+def participant(request, campaign_id, participation_id):
+    campaign = get_campaign_for_member(request, campaign_id)
+    participation = _participation_in(campaign, participation_id)
+    participation.campaign = campaign
+    context = {**campaign_page_context(request, campaign, tab="results"), "participation": participation}
+    if campaign.is_assessment:
+        context["results"] = participation_selectors.evaluation_results(participation)
+        context["analysis"] = _participant_analysis(campaign, participation)
+        return render(request, "analysis/participant_evaluation.html", context)
+    context["profile"] = participation_selectors.profile_of(participation) if participation.is_shared else None
+    return render(request, "analysis/participant_profile.html", context)
+
+
+def _participant_analysis(campaign, participation):
+    if not participation.is_shared:
+        return None
+    try:
+        from .analysis_views import participant_analysis
+    except ImportError:
+        return None
+    from learning_content.repository import get_content
+
+    return participant_analysis(get_content(), campaign, participation)
+
+
+@orga_member_required
+def participation_delete(request, campaign_id, participation_id):
+    campaign = get_campaign_for_member(request, campaign_id)
+    if not can_manage(request.membership, campaign):
+        raise PermissionDenied
+    participation = _participation_in(campaign, participation_id)
+    if request.method == "POST":
+        participation.campaign = campaign
+        participation_services.participation_delete(
+            participation=participation, membership=request.membership, now=timezone.now()
+        )
+        messages.success(request, _("La participation a été supprimée avec succès."))
+        return redirect("analysis:activity", campaign.pk)
+    return render(request, "analysis/participation_delete.html", {
+        "campaign": campaign, "participation": participation,
+    })
 
 
 @orga_member_required
 def analysis(request, campaign_id):
+    from django.http import Http404
+
     campaign = get_campaign_for_member(request, campaign_id)
     if not campaign.is_assessment:
         raise Http404

@@ -201,3 +201,18 @@ def participation_share(*, participation, user, now):
         transaction.on_commit(lambda: participation_shared.send(sender=CampaignParticipation, participation=locked))
     logger.info("participation %s shared", locked.pk)
     return locked
+
+
+def participation_delete(*, participation, membership, now) -> int:
+    """"Supprimer la participation" (owner of the campaign or admin): every participation of
+    that pupil in the campaign, anonymized (§2.7). Returns how many rows were deleted."""
+    campaign = participation.campaign
+    if not (membership.is_admin or campaign.owner_id == membership.user_id):
+        raise ParticipationError("NOT_ALLOWED", _("Vous n'avez pas les droits pour supprimer cette participation."))
+    if participation.deleted_at is not None:
+        return 0
+    count = CampaignParticipation.objects.filter(
+        campaign=campaign, user_id=participation.user_id, deleted_at__isnull=True
+    ).update(deleted_at=now, deleted_by=membership.user, user=None, participant_external_id="")
+    logger.info("user %s deleted %s participation(s) in campaign %s", membership.user_id, count, campaign.pk)
+    return count

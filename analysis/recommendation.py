@@ -73,7 +73,9 @@ def _index_key(index: str) -> tuple[int, ...]:
 
 
 def _campaign_skills(content, target_skill_ids) -> list:
-    return [content.skills[skill_id] for skill_id in dict.fromkeys(target_skill_ids) if skill_id in content.skills]
+    return [
+        content.skills[skill_id] for skill_id in dict.fromkeys(target_skill_ids) if skill_id in content.skills
+    ]
 
 
 def _tutorials(content, skill_ids) -> list[dict]:
@@ -90,7 +92,9 @@ def _tutorials(content, skill_ids) -> list[dict]:
     ]
 
 
-def tube_recommendations(content, target_skill_ids, participants_validated_skill_ids: list[set[str]]) -> list[dict]:
+def tube_recommendations(
+    content, target_skill_ids, participants_validated_skill_ids: list[set[str]]
+) -> list[dict]:
     """One row per tube of the campaign's skills, lowest average score (most to work on) first."""
     skills = _campaign_skills(content, target_skill_ids)
     if not skills:
@@ -107,10 +111,9 @@ def tube_recommendations(content, target_skill_ids, participants_validated_skill
         area = content.areas[competence.area_id]
         average = None
         if participant_count:
-            total = sum(
-                (tube_score(skill_levels, validated, max_skill_level) for validated in participants_validated_skill_ids),
-                Fraction(0),
-            )
+            scores = (tube_score(skill_levels, validated, max_skill_level)
+                      for validated in participants_validated_skill_ids)
+            total = sum(scores, Fraction(0))
             average = total / participant_count
         rows.append({
             "tube_id": tube_id,
@@ -145,7 +148,9 @@ def _half_up(value: Fraction) -> int:
     return math.floor(value + Fraction(1, 2))
 
 
-def competence_results(content, target_skill_ids, participants_validated_skill_ids: list[set[str]]) -> list[dict]:
+def competence_results(
+    content, target_skill_ids, participants_validated_skill_ids: list[set[str]]
+) -> list[dict]:
     """§8.3: per competence of the campaign (by index), the targeted skills, the validated ones
     summed over the participants, their average and the average as a percentage."""
     skills = _campaign_skills(content, target_skill_ids)

@@ -12,9 +12,12 @@ from organizations.access import orga_member_required
 from participations import selectors as participation_selectors
 from participations import services as participation_services
 from participations.models import CampaignParticipation
+from learning_content.repository import get_content
 from pixorga.pagination import paginate
 
 from . import selectors
+from .analysis_views import participant_analysis
+from .export_tasks import export_latest
 
 # While pupils are answering, Activité refreshes its figures this often (one cheap query).
 ACTIVITY_REFRESH_SECONDS = 20
@@ -50,13 +53,13 @@ def results(request, campaign_id):
         page = paginate(request, data["rows"])
         selectors.decorate_assessment_rows(campaign, page.object_list)
         return render(request, "analysis/results.html", {
-            **context, "data": data, "page": page, "filters": {"search": search, "palier": stage},
+            **context, **export_latest(campaign), "data": data, "page": page, "filters": {"search": search, "palier": stage},
         })
     certifiable = request.GET.get("certifiable", "")
     page = paginate(request, selectors.profiles_results(campaign, search=search, certifiable=certifiable))
     selectors.decorate_profile_rows(page.object_list)
     return render(request, "analysis/profiles.html", {
-        **context, "page": page, "filters": {"search": search, "certifiable": certifiable},
+        **context, **export_latest(campaign), "page": page, "filters": {"search": search, "certifiable": certifiable},
     })
 
 
@@ -82,14 +85,6 @@ def participant(request, campaign_id, participation_id):
 
 
 def _participant_analysis(campaign, participation):
-    if not participation.is_shared:
-        return None
-    try:
-        from .analysis_views import participant_analysis
-    except ImportError:
-        return None
-    from learning_content.repository import get_content
-
     return participant_analysis(get_content(), campaign, participation)
 
 
@@ -110,12 +105,3 @@ def participation_delete(request, campaign_id, participation_id):
         "campaign": campaign, "participation": participation,
     })
 
-
-@orga_member_required
-def analysis(request, campaign_id):
-    from django.http import Http404
-
-    campaign = get_campaign_for_member(request, campaign_id)
-    if not campaign.is_assessment:
-        raise Http404
-    return render(request, "analysis/analysis.html", campaign_page_context(request, campaign, tab="analysis"))

@@ -116,8 +116,10 @@ def participation_join(*, campaign, user, external_id: str = "", retry: bool = F
 def participation_improve(*, participation, user):
     """"Je retente", before sending: failed skills older than 4 days are asked again."""
     with transaction.atomic():
-        locked = CampaignParticipation.objects.select_for_update().select_related("campaign", "assessment").get(
-            pk=participation.pk
+        # of=self: PostgreSQL cannot lock the nullable side (assessment) of the outer join.
+        locked = (
+            CampaignParticipation.objects.select_for_update(of=("self",))
+            .select_related("campaign", "assessment").get(pk=participation.pk)
         )
         if locked.user_id != user.pk or locked.is_shared or not locked.campaign.is_assessment:
             raise ParticipationError("CANNOT_IMPROVE", _("Vous ne pouvez pas retenter ce parcours."))
@@ -165,8 +167,10 @@ def participation_share(*, participation, user, now):
     """"J'envoie mes résultats" / "J'envoie mon profil": once. The knowledge elements of that
     instant are frozen in a snapshot and the results computed from them, in one transaction."""
     with transaction.atomic():
-        locked = CampaignParticipation.objects.select_for_update().select_related("campaign", "assessment").get(
-            pk=participation.pk
+        # of=self: PostgreSQL cannot lock the nullable side (assessment) of the outer join.
+        locked = (
+            CampaignParticipation.objects.select_for_update(of=("self",))
+            .select_related("campaign", "assessment").get(pk=participation.pk)
         )
         if locked.user_id != user.pk:
             raise ParticipationError("NOT_YOURS", _("Cette participation ne vous appartient pas."))

@@ -18,6 +18,7 @@ urlpatterns = [
     path("orga/", include("organizations.urls")),
     path("orga/campagnes/", include("campaigns.urls")),
     path("orga/campagnes/", include("analysis.urls")),
+    path("orga/campagnes/", include("analysis.export_urls")),
     path("mentions-legales/", TemplateView.as_view(template_name="pages/legal.html"), name="legal"),
     path("accessibilite/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"),
     path("donnees-personnelles/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),

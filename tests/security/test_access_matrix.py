@@ -6,8 +6,11 @@ A new URL with a parameter and no entry here fails `test_every_parameterized_url
 """
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from analysis.models import ExportJob
 from assessments.models import Assessment
 from learning_content.models import TargetProfile
 from organizations.models import Membership, Role
@@ -71,6 +74,9 @@ MATRIX = {
                              orga()),
     "analysis:participation_delete": (
         "get", lambda w: {"campaign_id": w.campaign.pk, "participation_id": w.participation.pk}, manage()),
+    "exports:start": ("post", lambda w: {"campaign_id": w.campaign.pk}, orga()),
+    "exports:status": ("get", lambda w: {"campaign_id": w.campaign.pk, "job_id": w.export_job.pk}, orga()),
+    "exports:download": ("get", lambda w: {"campaign_id": w.campaign.pk, "job_id": w.export_job.pk}, orga()),
     "participations:entry": ("get", lambda w: {"code": w.campaign.code}, pupil_code(anonymous=OK)),
     "participations:start": ("post", lambda w: {"code": w.campaign.code}, pupil_code()),
     "participations:external_id": ("get", lambda w: {"code": w.campaign.code}, pupil_code()),
@@ -113,7 +119,8 @@ class World:
 
 
 @pytest.fixture
-def world(db):
+def world(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     w = World()
     school = OrganizationFactory(name="Collège A")
     w.admin = UserFactory()
@@ -132,6 +139,9 @@ def world(db):
     w.assessment = Assessment.objects.create(user=w.student, type="CAMPAIGN", target_profile_id="tp-x",
                                              end_path="/")
     w.participation = ParticipationFactory(campaign=w.campaign, user=w.student, status="TO_SHARE")
+    w.export_job = ExportJob.objects.create(campaign=w.campaign, requested_by=w.owner, status="done",
+                                            requested_at=timezone.now(), filename="Resultats.csv")
+    w.export_job.file.save("resultats.csv", ContentFile(b"\xef\xbb\xbfNom;Prenom\n"))
     w.invitation = InvitationFactory(organization=school)
     w.token = "jeton-de-la-matrice"
     InvitationFactory(organization=school, token=w.token)

@@ -1,0 +1,59 @@
+""""Exporter les résultats": start an export, follow it (htmx polling), download the file.
+Every member of the school may export; another school's campaign or job is a 404."""
+
+from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from campaigns.access import get_campaign_for_member
+from organizations.access import orga_member_required
+
+from .export_tasks import export_request
+from .exports import CONTENT_TYPES
+from .models import ExportJob, JobStatus
+
+
+def _panel_url(campaign):
+    return reverse("analysis:results", args=[campaign.pk]) + "#exports"
+
+
+@orga_member_required
+@require_http_methods(["GET", "POST"])
+def export_start(request, campaign_id):
+    campaign = get_campaign_for_member(request, campaign_id)
+    if request.method == "GET":
+        # A plain link to the exports (the campaign header's button): the panel is on Résultats.
+        return redirect(_panel_url(campaign))
+    format = request.POST.get("format", ExportJob.Format.CSV)
+    if format not in ExportJob.Format.values:
+        return HttpResponseBadRequest()
+    job = export_request(campaign=campaign, user=request.user, format=format, now=timezone.now())
+    if request.htmx:
+        return render(request, "analysis/export_status.html", {"job": job})
+    return redirect(_panel_url(campaign))
+
+
+@orga_member_required
+@require_GET
+def export_status(request, campaign_id, job_id):
+    campaign = get_campaign_for_member(request, campaign_id)
+    job = get_object_or_404(ExportJob, pk=job_id, campaign=campaign)
+    return render(request, "analysis/export_status.html", {"job": job})
+
+
+@orga_member_required
+@require_GET
+def export_download(request, campaign_id, job_id):
+    campaign = get_campaign_for_member(request, campaign_id)
+    job = get_object_or_404(
+        ExportJob.objects.exclude(file=""), pk=job_id, campaign=campaign, status=JobStatus.DONE
+    )
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle, as_attachment=True, filename=job.filename, content_type=CONTENT_TYPES[job.format]
+    )

@@ -1,0 +1,452 @@
+"""The results export of a campaign, as CSV or XLSX (domain rules §9).
+
+Two halves. The pure one turns plain values into cells, headers and lines, and is tested
+without a database. The reading one (`export_chunks`) goes through the participations with a
+server-side cursor, in chunks: per chunk one query for the snapshots of the shared ones and
+one for the live knowledge elements of the unfinished evaluations, whatever the number of
+participants, so memory stays flat and the file is written as it is read.
+"""
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from itertools import islice
+from zoneinfo import ZoneInfo
+
+from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from assessments import algorithm, scoring
+from assessments.models import Assessment
+from assessments.models import KnowledgeElement as KnowledgeElementRow
+from participations.models import CampaignParticipation, KnowledgeElementSnapshot
+
+PARIS = ZoneInfo("Europe/Paris")
+SEPARATOR = ";"
+LINE_END = "\n"
+BOM = "\ufeff"
+NA = "NA"
+CHUNK_SIZE = 200
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection): such a
+# string gets a leading apostrophe. Numbers are never guarded, so -3 stays a number.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Digits and dashes (dates, phone numbers) are written unquoted, as Pix does.
+_UNQUOTED = re.compile(r"[0-9][0-9-]*")
+_FILENAME_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+Status = CampaignParticipation.Status
+
+
+# --- Cells ---------------------------------------------------------------------------------
+
+def yes_no(value: bool) -> str:
+    return _("Oui") if value else _("Non")
+
+
+def guard(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def number_text(value: int | float | Decimal) -> str:
+    """Decimal comma, no exponent, no trailing zero: 0.5 → 0,5; 1.0 → 1; -2 → -2."""
+    if isinstance(value, int):
+        return str(value)
+    number = Decimal(repr(value)) if isinstance(value, float) else value
+    return format(number.normalize(), "f").replace(".", ",")
+
+
+def _plain(value):
+    """None and booleans as the text the table shows; numbers and strings unchanged."""
+    if value is None:
+        return NA
+    if isinstance(value, bool):
+        return yes_no(value)
+    return value
+
+
+def csv_cell(value) -> str:
+    value = _plain(value)
+    if isinstance(value, (int, float, Decimal)):
+        return number_text(value)
+    text = str(value)
+    if _UNQUOTED.fullmatch(text):
+        return text
+    return '"' + guard(text).replace('"', '""') + '"'
+
+
+def csv_line(values) -> str:
+    return SEPARATOR.join(csv_cell(value) for value in values) + LINE_END
+
+
+def paris_datetime(moment: datetime) -> str:
+    return moment.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
+
+
+def utc_date(moment: datetime) -> str:
+    # Pix writes the sending date of a profile in UTC (§9.2), unlike every other date.
+    return moment.astimezone(UTC).strftime("%Y-%m-%d")
+
+
+def ratio(numerator: int, denominator: int, places: int) -> Decimal:
+    if not denominator:
+        return Decimal(0)
+    quantum = Decimal(1).scaleb(-places)
+    return (Decimal(numerator) / Decimal(denominator)).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def export_filename(campaign_name: str, campaign_id: int, moment: datetime, extension: str) -> str:
+    """§9.0 `Resultats-{name}-{id}-{YYYY-MM-DD-HHmm}`; characters a file system refuses become _."""
+    name = _FILENAME_UNSAFE.sub("_", campaign_name).strip() or "campagne"
+    return f"Resultats-{name}-{campaign_id}-{moment.astimezone(PARIS):%Y-%m-%d-%H%M}.{extension}"
+
+
+# --- Headers and lines from plain values ----------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class SkillGroup:
+    """A competence or an area, with the campaign's skills in it."""
+
+    id: str
+    name: str
+    skill_ids: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What the columns of a campaign's export depend on."""
+
+    is_assessment: bool
+    organization_name: str
+    campaign_id: int
+    campaign_code: str
+    campaign_name: str
+    external_id_label: str = ""
+    target_profile_name: str = ""
+    target_skill_ids: frozenset[str] = frozenset()
+    target_skill_levels: tuple[int, ...] = ()
+    stages: tuple = ()
+    competences: tuple[SkillGroup, ...] = ()
+    areas: tuple[SkillGroup, ...] = ()
+    max_level: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    """One participation as read from the database."""
+
+    last_name: str
+    first_name: str
+    external_id: str
+    created_at: datetime
+    shared_at: datetime | None = None
+    mastery_rate: Decimal | None = None
+    pix_score: int | None = None
+    is_certifiable: bool | None = None
+    # The snapshot frozen at sending; empty before.
+    knowledge: tuple[algorithm.KnowledgeElement, ...] = ()
+    # Evaluations: 1 once the test is over, else the share of target skills tested.
+    progression: Decimal | int | None = None
+
+    @property
+    def is_shared(self):
+        return self.shared_at is not None
+
+
+def _participant_columns(layout: Layout):
+    """(header, value) of the columns naming the participant, at the same place in both
+    kinds of export. §9.0's `Classe` (a SCO school managing its pupils) is one more entry
+    after the first name, once participations know their learner."""
+    columns = [
+        (_("Nom du Participant"), lambda participant: participant.last_name),
+        (_("Prénom du Participant"), lambda participant: participant.first_name),
+    ]
+    if layout.external_id_label:
+        columns.append((layout.external_id_label, lambda participant: participant.external_id))
+    return columns
+
+
+def _campaign_headers(layout: Layout) -> list[str]:
+    headers = [_("Nom de l'organisation"), _("ID Campagne"), _("Code"), _("Nom de la campagne")]
+    if layout.is_assessment:
+        headers.append(_("Parcours"))
+    return headers
+
+
+def _campaign_cells(layout: Layout) -> list:
+    cells = [layout.organization_name, layout.campaign_id, layout.campaign_code, layout.campaign_name]
+    if layout.is_assessment:
+        cells.append(layout.target_profile_name)
+    return cells
+
+
+def headers(layout: Layout) -> list[str]:
+    columns = [*_campaign_headers(layout), *(header for header, _ in _participant_columns(layout))]
+    if not layout.is_assessment:
+        columns += [_("Envoi (O/N)"), _("Date de l'envoi"), _("Nombre de pix total"), _("Certifiable (O/N)"),
+                    _("Nombre de compétences certifiables")]
+        for competence in layout.competences:
+            columns += [_("Niveau pour la compétence {name}").format(name=competence.name),
+                        _("Nombre de pix pour la compétence {name}").format(name=competence.name)]
+        return columns
+    columns += [_("% de progression"), _("Date de début"), _("Partage (O/N)"), _("Date du partage")]
+    if layout.stages:
+        columns.append(_("Palier obtenu (/{count})").format(count=len(layout.stages) - 1))
+    columns.append(_("% maitrise de l'ensemble des acquis du profil"))
+    for competence in layout.competences:
+        name = competence.name
+        columns += [_("% de maitrise des acquis de la compétence {name}").format(name=name),
+                    _("Nombre d'acquis du profil cible dans la compétence {name}").format(name=name),
+                    _("Acquis maitrisés dans la compétence {name}").format(name=name)]
+    for area in layout.areas:
+        columns += [_("% de maitrise des acquis du domaine {name}").format(name=area.name),
+                    _("Nombre d'acquis du profil cible du domaine {name}").format(name=area.name),
+                    _("Acquis maitrisés du domaine {name}").format(name=area.name)]
+    return columns
+
+
+def line(layout: Layout, participant: Participant) -> list:
+    cells = [*_campaign_cells(layout), *(value(participant) for _, value in _participant_columns(layout))]
+    if layout.is_assessment:
+        return cells + _evaluation_cells(layout, participant)
+    return cells + _collection_cells(layout, participant)
+
+
+def _evaluation_cells(layout: Layout, participant: Participant) -> list:
+    shared = participant.is_shared
+    cells = [
+        participant.progression, paris_datetime(participant.created_at), shared,
+        paris_datetime(participant.shared_at) if shared else None,
+    ]
+    results_width = (1 if layout.stages else 0) + 1 + 3 * (len(layout.competences) + len(layout.areas))
+    if not shared:
+        return cells + [None] * results_width
+    latest = algorithm.latest_per_skill(participant.knowledge)
+    validated = layout.target_skill_ids.intersection(
+        skill_id for skill_id, element in latest.items() if element.status == algorithm.VALIDATED
+    )
+    if layout.stages:
+        reached, _total = scoring.reached_stage(
+            layout.stages, mastery_rate=participant.mastery_rate or 0, validated_count=len(validated),
+            target_skill_levels=layout.target_skill_levels,
+        )
+        cells.append(reached - 1)
+    cells.append(participant.mastery_rate)
+    for group in (*layout.competences, *layout.areas):
+        mastered = len(validated & group.skill_ids)
+        cells += [ratio(mastered, len(group.skill_ids), 2), len(group.skill_ids), mastered]
+    return cells
+
+
+def _collection_cells(layout: Layout, participant: Participant) -> list:
+    shared = participant.is_shared
+    cells = [shared, utc_date(participant.shared_at) if shared else None]
+    if not shared:
+        return cells + [None] * (3 + 2 * len(layout.competences))
+    earned: dict[str, list[float]] = {}
+    for element in algorithm.latest_per_skill(participant.knowledge).values():
+        earned.setdefault(element.competence_id, []).append(element.earned_pix)
+    scores = [
+        scoring.competence_score(
+            competence.id, math.fsum(earned.get(competence.id, ())), max_level=layout.max_level
+        )
+        for competence in layout.competences
+    ]
+    cells += [participant.pix_score, participant.is_certifiable, scoring.certifiable_competence_count(scores)]
+    for score in scores:
+        cells += [score.level, score.pix]
+    return cells
+
+
+def evaluation_progression(knowledge, *, target_skill_ids: frozenset[str], completed: bool,
+                           assessment_started_at: datetime | None, improving: bool) -> Decimal | int:
+    """§6 "% de progression" of a participation not sent: 1 once the test is over, else the
+    target skills tested (after the 4-day rule of a retry) over the target skills, 3 decimals."""
+    if completed:
+        return 1
+    if improving and assessment_started_at is not None:
+        knowledge = algorithm.usable_for_campaign(
+            knowledge, assessment_started_at=assessment_started_at, improving=True
+        )
+    tested = len(target_skill_ids.intersection(algorithm.latest_per_skill(knowledge)))
+    return ratio(tested, len(target_skill_ids), 3)
+
+
+# --- Reading the campaign ------------------------------------------------------------------
+
+def campaign_layout(campaign, content, *, max_level: int) -> Layout:
+    """campaign with its organization loaded; content = get_content()."""
+    common = dict(
+        organization_name=campaign.organization.name, campaign_id=campaign.pk, campaign_code=campaign.code,
+        campaign_name=campaign.name, external_id_label=campaign.external_id_label, max_level=max_level,
+    )
+    if not campaign.is_assessment:
+        return Layout(is_assessment=False, competences=tuple(
+            SkillGroup(competence.id, competence.name, frozenset(competence.skill_ids))
+            for competence in content.competences_in_order()
+        ), **common)
+    profile = content.target_profiles[campaign.target_profile_id]
+    target = frozenset(profile.skill_ids)
+    by_competence: dict[str, set[str]] = {}
+    for skill_id in target:
+        by_competence.setdefault(content.skills[skill_id].competence_id, set()).add(skill_id)
+    competences = tuple(
+        SkillGroup(competence.id, competence.name, frozenset(by_competence[competence.id]))
+        for competence in content.competences_in_order() if competence.id in by_competence
+    )
+    areas = []
+    for area in sorted(content.areas.values(), key=lambda area: area.code):
+        skills = frozenset().union(*(by_competence.get(competence_id, ()) for competence_id in area.competence_ids))
+        if skills:
+            areas.append(SkillGroup(area.id, area.title, skills))
+    return Layout(
+        is_assessment=True, target_profile_name=profile.name, target_skill_ids=target,
+        target_skill_levels=tuple(content.skills[skill_id].level for skill_id in profile.skill_ids),
+        stages=profile.stages, competences=competences, areas=tuple(areas), **common,
+    )
+
+
+_FIELDS = (
+    "pk", "user_id", "user__last_name", "user__first_name", "participant_external_id", "status", "created_at",
+    "shared_at", "mastery_rate", "pix_score", "is_certifiable", "assessment__state", "assessment__created_at",
+    "assessment__is_improving",
+)
+
+
+def _participations(campaign):
+    """§9.0: every participation not deleted, the older sendings too."""
+    return CampaignParticipation.objects.filter(campaign=campaign, deleted_at__isnull=True)
+
+
+def export_row_count(campaign) -> int:
+    return _participations(campaign).count()
+
+
+def export_chunks(campaign, layout: Layout, *, chunk_size: int | None = None) -> Iterator[list[list]]:
+    """The lines of the export, chunk by chunk, in a stable order (§9.0): by name, the latest
+    sending of a pupil first."""
+    chunk_size = chunk_size or CHUNK_SIZE
+    rows = (
+        _participations(campaign)
+        .order_by(Lower("user__last_name"), Lower("user__first_name"), "-created_at", "-pk")
+        .values(*_FIELDS)
+        .iterator(chunk_size=chunk_size)
+    )
+    while chunk := list(islice(rows, chunk_size)):
+        yield [line(layout, participant) for participant in _participants(chunk, layout)]
+
+
+def _participants(chunk: list[dict], layout: Layout) -> list[Participant]:
+    snapshots = dict(
+        KnowledgeElementSnapshot.objects.filter(
+            participation_id__in=[row["pk"] for row in chunk if row["status"] == Status.SHARED]
+        ).values_list("participation_id", "knowledge_elements")
+    )
+    unfinished = {
+        row["user_id"] for row in chunk
+        if layout.is_assessment and row["user_id"] and row["status"] != Status.SHARED
+        and row["assessment__state"] != Assessment.State.COMPLETED
+    }
+    live = _live_knowledge(unfinished, layout.target_skill_ids)
+    participants = []
+    for row in chunk:
+        shared = row["status"] == Status.SHARED
+        progression = None
+        if layout.is_assessment:
+            progression = evaluation_progression(
+                live.get(row["user_id"], ()), target_skill_ids=layout.target_skill_ids,
+                completed=shared or row["assessment__state"] == Assessment.State.COMPLETED,
+                assessment_started_at=row["assessment__created_at"],
+                improving=bool(row["assessment__is_improving"]),
+            )
+        participants.append(Participant(
+            last_name=row["user__last_name"] or "", first_name=row["user__first_name"] or "",
+            external_id=row["participant_external_id"], created_at=row["created_at"],
+            shared_at=row["shared_at"], mastery_rate=row["mastery_rate"], pix_score=row["pix_score"],
+            is_certifiable=row["is_certifiable"],
+            knowledge=tuple(_snapshot_elements(snapshots.get(row["pk"], ()))) if shared else (),
+            progression=progression,
+        ))
+    return participants
+
+
+def _snapshot_elements(items):
+    for item in items:
+        yield algorithm.KnowledgeElement(
+            skill_id=item["skill_id"], status=item["status"], source=item["source"],
+            earned_pix=item["earned_pix"], competence_id=item["competence_id"],
+        )
+
+
+def _live_knowledge(user_ids: set[int], target_skill_ids: frozenset[str]) -> dict[int, list]:
+    """The current knowledge elements on the target skills of these users, oldest first (one
+    query for the chunk; the per-user reader of assessments would cost one per participant)."""
+    if not user_ids:
+        return {}
+    knowledge: dict[int, list[algorithm.KnowledgeElement]] = {}
+    rows = (
+        KnowledgeElementRow.objects.filter(user_id__in=user_ids, skill_id__in=target_skill_ids)
+        .order_by("user_id", "created_at", "pk")
+        .values_list("user_id", "skill_id", "status", "source", "earned_pix", "competence_id", "created_at")
+    )
+    for user_id, skill_id, status, source, earned_pix, competence_id, created_at in rows:
+        knowledge.setdefault(user_id, []).append(algorithm.KnowledgeElement(
+            skill_id=skill_id, status=status, source=source, earned_pix=earned_pix,
+            competence_id=competence_id, created_at=created_at,
+        ))
+    return knowledge
+
+
+# --- Writers -------------------------------------------------------------------------------
+
+class CsvWriter:
+    def __init__(self, path):
+        self._file = open(path, "w", encoding="utf-8", newline="")
+        self._file.write(BOM)
+
+    def write(self, values) -> None:
+        self._file.write(csv_line(values))
+
+    def close(self) -> None:
+        self._file.flush()
+        self._file.close()
+
+
+class XlsxWriter:
+    """The same table in a workbook written as it goes (openpyxl's write-only mode)."""
+
+    def __init__(self, path):
+        self._path = path
+        self._workbook = Workbook(write_only=True)
+        self._sheet = self._workbook.create_sheet(_("Résultats"))
+
+    def write(self, values) -> None:
+        self._sheet.append([self._cell(value) for value in values])
+
+    def _cell(self, value):
+        value = _plain(value)
+        if isinstance(value, (int, float, Decimal)):
+            return WriteOnlyCell(self._sheet, value=value)
+        text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+        cell = WriteOnlyCell(self._sheet, value=text)
+        # A string cell is never evaluated; the quote prefix keeps it text when edited, without
+        # the apostrophe the CSV needs.
+        cell.data_type = "s"
+        if text.startswith(FORMULA_TRIGGERS):
+            cell.quotePrefix = True
+        return cell
+
+    def close(self) -> None:
+        self._workbook.save(self._path)
+
+
+WRITERS = {"csv": CsvWriter, "xlsx": XlsxWriter}

@@ -24,8 +24,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from assessments import algorithm, scoring
 from assessments.models import Assessment
-from assessments.models import KnowledgeElement as KnowledgeElementRow
+from assessments.services import users_knowledge_elements
 from participations.models import CampaignParticipation, KnowledgeElementSnapshot
+from participations.selectors import knowledge_from_snapshot
 
 PARIS = ZoneInfo("Europe/Paris")
 SEPARATOR = ";"
@@ -356,7 +357,7 @@ def _participants(chunk: list[dict], layout: Layout) -> list[Participant]:
         if layout.is_assessment and row["user_id"] and row["status"] != Status.SHARED
         and row["assessment__state"] != Assessment.State.COMPLETED
     }
-    live = _live_knowledge(unfinished, layout.target_skill_ids)
+    live = users_knowledge_elements(unfinished, layout.target_skill_ids)
     participants = []
     for row in chunk:
         shared = row["status"] == Status.SHARED
@@ -373,37 +374,10 @@ def _participants(chunk: list[dict], layout: Layout) -> list[Participant]:
             external_id=row["participant_external_id"], created_at=row["created_at"],
             shared_at=row["shared_at"], mastery_rate=row["mastery_rate"], pix_score=row["pix_score"],
             is_certifiable=row["is_certifiable"],
-            knowledge=tuple(_snapshot_elements(snapshots.get(row["pk"], ()))) if shared else (),
+            knowledge=tuple(knowledge_from_snapshot(snapshots.get(row["pk"], ()))) if shared else (),
             progression=progression,
         ))
     return participants
-
-
-def _snapshot_elements(items):
-    for item in items:
-        yield algorithm.KnowledgeElement(
-            skill_id=item["skill_id"], status=item["status"], source=item["source"],
-            earned_pix=item["earned_pix"], competence_id=item["competence_id"],
-        )
-
-
-def _live_knowledge(user_ids: set[int], target_skill_ids: frozenset[str]) -> dict[int, list]:
-    """The current knowledge elements on the target skills of these users, oldest first (one
-    query for the chunk; the per-user reader of assessments would cost one per participant)."""
-    if not user_ids:
-        return {}
-    knowledge: dict[int, list[algorithm.KnowledgeElement]] = {}
-    rows = (
-        KnowledgeElementRow.objects.filter(user_id__in=user_ids, skill_id__in=target_skill_ids)
-        .order_by("user_id", "created_at", "pk")
-        .values_list("user_id", "skill_id", "status", "source", "earned_pix", "competence_id", "created_at")
-    )
-    for user_id, skill_id, status, source, earned_pix, competence_id, created_at in rows:
-        knowledge.setdefault(user_id, []).append(algorithm.KnowledgeElement(
-            skill_id=skill_id, status=status, source=source, earned_pix=earned_pix,
-            competence_id=competence_id, created_at=created_at,
-        ))
-    return knowledge
 
 
 # --- Writers -------------------------------------------------------------------------------

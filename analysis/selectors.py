@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from assessments import algorithm, scoring
 from learning_content.repository import get_content
 from participations.models import CampaignParticipation, KnowledgeElementSnapshot
+from participations.selectors import knowledge_from_snapshot
 
 Status = CampaignParticipation.Status
 
@@ -92,11 +93,9 @@ def _stage_thresholds(content, campaign):
     return profile, scoring.stage_thresholds(profile.stages, levels)
 
 
-def stars_of(content, campaign, participation) -> dict | None:
-    profile, thresholds = _stage_thresholds(content, campaign)
-    if not thresholds or participation.mastery_rate is None:
+def _stars_of(profile, levels, participation) -> dict | None:
+    if participation.mastery_rate is None:
         return None
-    levels = [content.skills[skill_id].level for skill_id in profile.skill_ids]
     reached, total = scoring.reached_stage(
         profile.stages, mastery_rate=participation.mastery_rate,
         validated_count=participation.validated_skills_count or 0, target_skill_levels=levels,
@@ -162,8 +161,10 @@ def _mastery_between(low_percent, high_percent):
 
 def decorate_assessment_rows(campaign, rows):
     content = get_content()
+    profile, thresholds = _stage_thresholds(content, campaign)
+    levels = [content.skills[skill_id].level for skill_id in profile.skill_ids] if thresholds else []
     for row in rows:
-        row.stars = stars_of(content, campaign, row)
+        row.stars = _stars_of(profile, levels, row) if thresholds else None
         row.mastery_percent = round(float(row.mastery_rate or 0) * 100)
     return rows
 
@@ -192,16 +193,9 @@ def decorate_profile_rows(rows):
         row.certifiable_competences = None
         if row.pk in snapshots:
             scores = scoring.competence_scores(
-                content, list(algorithm.latest_per_skill(_snapshot_kes(snapshots[row.pk])).values()),
+                content, list(algorithm.latest_per_skill(knowledge_from_snapshot(snapshots[row.pk])).values()),
                 max_level=settings.PIX_MAX_REACHABLE_LEVEL,
             )
             row.certifiable_competences = scoring.certifiable_competence_count(scores)
     return rows
 
-
-def _snapshot_kes(items):
-    return [
-        algorithm.KnowledgeElement(skill_id=item["skill_id"], status=item["status"], source=item["source"],
-                                   earned_pix=item["earned_pix"], competence_id=item["competence_id"])
-        for item in items
-    ]

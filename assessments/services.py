@@ -52,20 +52,40 @@ def target_skill_ids(content, assessment) -> frozenset[str]:
     return frozenset(skill_id for skill_id in competence.skill_ids if skill_id in content.skills) if competence else frozenset()
 
 
-def user_knowledge_elements(user_id, *, until=None) -> list[algorithm.KnowledgeElement]:
-    """Every knowledge element of the user, oldest first (one query)."""
-    rows = KnowledgeElement.objects.filter(user_id=user_id)
-    if until is not None:
-        rows = rows.filter(created_at__lte=until)
+_KNOWLEDGE_FIELDS = ("user_id", "skill_id", "status", "source", "earned_pix", "competence_id", "created_at")
+
+
+def _knowledge_from_rows(rows):
     return [
         algorithm.KnowledgeElement(
             skill_id=row["skill_id"], status=row["status"], source=row["source"], earned_pix=row["earned_pix"],
             competence_id=row["competence_id"], created_at=row["created_at"],
         )
-        for row in rows.order_by("created_at", "pk").values(
-            "skill_id", "status", "source", "earned_pix", "competence_id", "created_at"
-        )
+        for row in rows
     ]
+
+
+def user_knowledge_elements(user_id, *, until=None) -> list[algorithm.KnowledgeElement]:
+    """Every knowledge element of the user, oldest first (one query)."""
+    rows = KnowledgeElement.objects.filter(user_id=user_id)
+    if until is not None:
+        rows = rows.filter(created_at__lte=until)
+    return _knowledge_from_rows(rows.order_by("created_at", "pk").values(*_KNOWLEDGE_FIELDS))
+
+
+def users_knowledge_elements(user_ids, skill_ids) -> dict[int, list[algorithm.KnowledgeElement]]:
+    """The knowledge elements of several users on these skills, oldest first, in one query
+    (a page or an export chunk would otherwise cost one query per pupil)."""
+    if not user_ids:
+        return {}
+    by_user: dict[int, list] = {}
+    rows = (
+        KnowledgeElement.objects.filter(user_id__in=user_ids, skill_id__in=skill_ids)
+        .order_by("user_id", "created_at", "pk").values(*_KNOWLEDGE_FIELDS)
+    )
+    for row in rows:
+        by_user.setdefault(row["user_id"], []).append(row)
+    return {user_id: _knowledge_from_rows(items) for user_id, items in by_user.items()}
 
 
 def _choose_next(content, assessment, *, answered, knowledge_elements):

@@ -10,14 +10,19 @@ from learning_content.repository import get_content
 from .models import CampaignParticipation
 
 
-def snapshot_knowledge_elements(participation) -> list[algorithm.KnowledgeElement]:
+def knowledge_from_snapshot(items) -> list[algorithm.KnowledgeElement]:
+    """The knowledge elements of a snapshot's JSON."""
     return [
         algorithm.KnowledgeElement(
-            skill_id=row["skill_id"], status=row["status"], source=row["source"], earned_pix=row["earned_pix"],
-            competence_id=row["competence_id"],
+            skill_id=item["skill_id"], status=item["status"], source=item["source"], earned_pix=item["earned_pix"],
+            competence_id=item["competence_id"],
         )
-        for row in participation.snapshot.knowledge_elements
+        for item in items
     ]
+
+
+def snapshot_knowledge_elements(participation) -> list[algorithm.KnowledgeElement]:
+    return knowledge_from_snapshot(participation.snapshot.knowledge_elements)
 
 
 def knowledge_of(participation) -> list[algorithm.KnowledgeElement]:

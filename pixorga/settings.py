@@ -230,6 +230,8 @@ DSFR_USE_INTEGRITY_CHECKSUMS = not DEBUG
 
 # Domain settings.
 INVITATION_VALIDITY_DAYS = env.int("INVITATION_VALIDITY_DAYS", default=7)
+# Pupils inactive this long are anonymized by `manage.py anonymize_inactive` (about 3 school years).
+RETENTION_DAYS = env.int("RETENTION_DAYS", default=3 * 365)
 # The highest level a competence can reach (the real code's default is 5).
 PIX_MAX_REACHABLE_LEVEL = env.int("PIX_MAX_REACHABLE_LEVEL", default=5)
 

@@ -62,6 +62,16 @@ def activity_by_day(campaign) -> list[dict]:
     return rows
 
 
+def _matching(rows, search: str):
+    """Every word of the search in the first name, the last name or the external id."""
+    for word in search.split():
+        rows = rows.filter(
+            Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word)
+            | Q(participant_external_id__icontains=word)
+        )
+    return rows
+
+
 def participants(campaign, *, status: str = "", search: str = ""):
     """The participants list of Activité: current participations, with the number of
     participations of the same pupil (multiple sending)."""
@@ -77,11 +87,7 @@ def participants(campaign, *, status: str = "", search: str = ""):
     )
     if status in Status.values:
         rows = rows.filter(status=status)
-    for word in search.split():
-        rows = rows.filter(
-            Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word)
-            | Q(participant_external_id__icontains=word)
-        )
+    rows = _matching(rows, search)
     return rows
 
 
@@ -137,9 +143,7 @@ def assessment_results(campaign, *, search: str = "", stage: str = ""):
             for low, high in buckets
         ]
     rows = shared.select_related("user").order_by("user__last_name", "user__first_name", "pk")
-    for word in search.split():
-        rows = rows.filter(Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word)
-                           | Q(participant_external_id__icontains=word))
+    rows = _matching(rows, search)
     if stage.isdigit() and thresholds and int(stage) < len(thresholds):
         low, high = list(zip(thresholds, [*thresholds[1:], None]))[int(stage)]
         rows = rows.filter(_mastery_between(low, high))
@@ -174,9 +178,7 @@ def profiles_results(campaign, *, search: str = "", certifiable: str = ""):
         CampaignParticipation.objects.filter(campaign=campaign).counted().exclude(status=Status.STARTED)
         .select_related("user").order_by("user__last_name", "user__first_name", "pk")
     )
-    for word in search.split():
-        rows = rows.filter(Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word)
-                           | Q(participant_external_id__icontains=word))
+    rows = _matching(rows, search)
     if certifiable in ("oui", "non"):
         rows = rows.filter(status=Status.SHARED, is_certifiable=certifiable == "oui")
     return rows

@@ -5,28 +5,24 @@ import re
 from django.urls import reverse
 
 from learning_content.repository import get_content
+from pixorga.demo_pupils import right_answer, wrong_answer
+
+
+def as_form(challenge, value) -> dict:
+    """The posted fields of an answer value (the shape the checking code takes)."""
+    if challenge.type == "QCM":
+        return {"answer": value.split(",")}
+    if challenge.type.startswith("QROCM"):
+        return {f"answer-{key}": text for key, text in value.items()}
+    return {"answer": value}
 
 
 def correct_form(challenge) -> dict:
-    solution = challenge.solution
-    if challenge.type == "QCU":
-        return {"answer": str(solution)}
-    if challenge.type == "QCM":
-        return {"answer": [str(number) for number in solution]}
-    if challenge.type == "QROC":
-        return {"answer": solution[0]}
-    if challenge.type == "QROCM-ind":
-        return {f"answer-{key}": variants[0] for key, variants in solution.items()}
-    groups = list(solution.values())
-    return {f"answer-{item['key']}": groups[index][0] for index, item in enumerate(challenge.inputs)}
+    return as_form(challenge, right_answer(challenge))
 
 
 def wrong_form(challenge) -> dict:
-    if challenge.type == "QCU":
-        return {"answer": "1" if str(challenge.solution) != "1" else "2"}
-    if challenge.type == "QCM":
-        return {"answer": ["1"]}
-    return {f"answer-{item['key']}" if challenge.type != "QROC" else "answer": "zzzz" for item in challenge.inputs}
+    return as_form(challenge, wrong_answer(challenge))
 
 
 def current_challenge_id(client, assessment_id) -> str | None:

@@ -197,3 +197,21 @@ def test_the_teacher_sees_the_pupil_as_received(client_of, student, teacher, col
     page = text(client_of(teacher).get(reverse("campaigns:mine")))
 
     assert "<td>1</td>\n          <td>1</td>" in page
+
+
+def test_the_identifier_asked_by_the_campaign_is_required_before_starting(client_of, student, school, teacher):
+    campaign = CampaignFactory(organization=school, creator=teacher, external_id_label="Adresse e-mail de l'élève",
+                               external_id_type="EMAIL")
+    client = client_of(student)
+
+    prompt = client.post(reverse("participations:start", args=[campaign.code]))
+    assert prompt.url == reverse("participations:external_id", args=[campaign.code])
+    assert "Avant de commencer" in text(client.get(prompt.url))
+    empty = text(client.post(prompt.url, {"external_id": " "}))
+    assert "Merci de renseigner votre Adresse e-mail de l'élève." in empty
+    assert "Veuillez saisir une adresse e-mail valide." in text(client.post(prompt.url, {"external_id": "pas-un-mail"}))
+    assert not CampaignParticipation.objects.exists()
+
+    client.post(prompt.url, {"external_id": "ada@college.test"})
+
+    assert CampaignParticipation.objects.get().participant_external_id == "ada@college.test"

@@ -21,6 +21,10 @@ class AccountAdapter(DefaultAccountAdapter):
             return reverse("orga:home")
         return reverse("home")
 
+    def populate_username(self, request, user):
+        # Sign-up is by e-mail: only the school gives a username (to pupils without e-mail).
+        pass
+
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
         user.email = user.email.strip().lower()

@@ -8,10 +8,10 @@ from .models import User
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ("email",)
-    list_display = ("email", "first_name", "last_name", "is_staff", "date_joined")
-    search_fields = ("email", "first_name", "last_name")
+    list_display = ("email", "username", "first_name", "last_name", "is_staff", "date_joined")
+    search_fields = ("email", "username", "first_name", "last_name")
     fieldsets = (
-        (None, {"fields": ("email", "password")}),
+        (None, {"fields": ("email", "username", "password", "must_change_password")}),
         (_("Identité"), {"fields": ("first_name", "last_name")}),
         (
             _("Droits"),

@@ -32,7 +32,7 @@ class SignupForm(AllauthSignupForm):
 class LoginForm(AllauthLoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["login"].label = _("Adresse e-mail")
+        self.fields["login"].label = _("Adresse e-mail ou identifiant")
         self.fields["password"].label = _("Mot de passe")
         self.fields["password"].help_text = ""
         for field in self.fields.values():

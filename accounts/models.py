@@ -5,14 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class UserManager(DjangoUserManager):
-    """Users sign in with their e-mail; there is no username."""
+    """Users sign in with their e-mail; pupils without one sign in with a username that the
+    school generates (`prénom.nom` + DDMM)."""
 
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra_fields):
-        if not email:
-            raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        if not email and not extra_fields.get("username"):
+            raise ValueError("An e-mail address or a username is required.")
+        user = self.model(email=self.normalize_email(email).lower() if email else None, **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -30,12 +31,22 @@ class UserManager(DjangoUserManager):
     def get_by_natural_key(self, username):
         return self.get(email__iexact=username)
 
+    def get_by_login(self, login: str):
+        """The account behind what a user types in "Adresse e-mail ou identifiant"."""
+        login = login.strip()
+        if "@" in login:
+            return self.filter(email__iexact=login).first()
+        return self.filter(username__iexact=login).first()
+
 
 class User(AbstractUser):
-    username = None
-    email = models.EmailField(_("adresse e-mail"), unique=True)
+    # Only pupils whose school generated their login have one.
+    username = models.CharField(_("identifiant"), max_length=150, unique=True, null=True, blank=True)
+    email = models.EmailField(_("adresse e-mail"), unique=True, null=True, blank=True)
     first_name = models.CharField(_("prénom"), max_length=150)
     last_name = models.CharField(_("nom"), max_length=150)
+    # A one-time password handed out by the school: changed at the next sign-in.
+    must_change_password = models.BooleanField(default=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["first_name", "last_name"]
@@ -47,11 +58,21 @@ class User(AbstractUser):
         verbose_name_plural = _("utilisateurs")
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+            models.CheckConstraint(
+                condition=models.Q(email__isnull=False) | models.Q(username__isnull=False),
+                name="user_has_a_login",
+            ),
         ]
 
     def __str__(self):
-        return self.get_full_name() or self.email
+        return self.get_full_name() or self.login
+
+    @property
+    def login(self):
+        return self.email or self.username
 
     def save(self, *args, **kwargs):
-        self.email = self.email.strip().lower()
+        self.email = (self.email or "").strip().lower() or None
+        self.username = (self.username or "").strip().lower() or None
         super().save(*args, **kwargs)

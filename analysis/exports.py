@@ -27,18 +27,10 @@ from assessments.models import Assessment
 from assessments.services import users_knowledge_elements
 from participations.models import CampaignParticipation, KnowledgeElementSnapshot
 from participations.selectors import knowledge_from_snapshot
+from pixorga.csv_format import BOM, FORMULA_TRIGGERS, csv_cell, csv_line, plain
 
 PARIS = ZoneInfo("Europe/Paris")
-SEPARATOR = ";"
-LINE_END = "\n"
-BOM = "\ufeff"
-NA = "NA"
 CHUNK_SIZE = 200
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection): such a
-# string gets a leading apostrophe. Numbers are never guarded, so -3 stays a number.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-# Digits and dashes (dates, phone numbers) are written unquoted, as Pix does.
-_UNQUOTED = re.compile(r"[0-9][0-9-]*")
 _FILENAME_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -46,47 +38,6 @@ CONTENT_TYPES = {
 }
 
 Status = CampaignParticipation.Status
-
-
-# --- Cells ---------------------------------------------------------------------------------
-
-def yes_no(value: bool) -> str:
-    return _("Oui") if value else _("Non")
-
-
-def guard(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
-
-
-def number_text(value: int | float | Decimal) -> str:
-    """Decimal comma, no exponent, no trailing zero: 0.5 → 0,5; 1.0 → 1; -2 → -2."""
-    if isinstance(value, int):
-        return str(value)
-    number = Decimal(repr(value)) if isinstance(value, float) else value
-    return format(number.normalize(), "f").replace(".", ",")
-
-
-def _plain(value):
-    """None and booleans as the text the table shows; numbers and strings unchanged."""
-    if value is None:
-        return NA
-    if isinstance(value, bool):
-        return yes_no(value)
-    return value
-
-
-def csv_cell(value) -> str:
-    value = _plain(value)
-    if isinstance(value, (int, float, Decimal)):
-        return number_text(value)
-    text = str(value)
-    if _UNQUOTED.fullmatch(text):
-        return text
-    return '"' + guard(text).replace('"', '""') + '"'
-
-
-def csv_line(values) -> str:
-    return SEPARATOR.join(csv_cell(value) for value in values) + LINE_END
 
 
 def paris_datetime(moment: datetime) -> str:
@@ -139,6 +90,8 @@ class Layout:
     competences: tuple[SkillGroup, ...] = ()
     areas: tuple[SkillGroup, ...] = ()
     max_level: int = 5
+    # A SCO school managing its pupils: the `Classe` column (§9.0).
+    with_division: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +102,7 @@ class Participant:
     first_name: str
     external_id: str
     created_at: datetime
+    division: str = ""
     shared_at: datetime | None = None
     mastery_rate: Decimal | None = None
     pix_score: int | None = None
@@ -165,12 +119,13 @@ class Participant:
 
 def _participant_columns(layout: Layout):
     """(header, value) of the columns naming the participant, at the same place in both
-    kinds of export. §9.0's `Classe` (a SCO school managing its pupils) is one more entry
-    after the first name, once participations know their learner."""
+    kinds of export; `Classe` for a SCO school managing its pupils (§9.0)."""
     columns = [
         (_("Nom du Participant"), lambda participant: participant.last_name),
         (_("Prénom du Participant"), lambda participant: participant.first_name),
     ]
+    if layout.with_division:
+        columns.append((_("Classe"), lambda participant: participant.division))
     if layout.external_id_label:
         columns.append((layout.external_id_label, lambda participant: participant.external_id))
     return columns
@@ -289,6 +244,7 @@ def campaign_layout(campaign, content, *, max_level: int) -> Layout:
     common = dict(
         organization_name=campaign.organization.name, campaign_id=campaign.pk, campaign_code=campaign.code,
         campaign_name=campaign.name, external_id_label=campaign.external_id_label, max_level=max_level,
+        with_division=campaign.organization.type == "SCO" and campaign.organization.is_managing_students,
     )
     if not campaign.is_assessment:
         return Layout(is_assessment=False, competences=tuple(
@@ -317,7 +273,8 @@ def campaign_layout(campaign, content, *, max_level: int) -> Layout:
 
 
 _FIELDS = (
-    "pk", "user_id", "user__last_name", "user__first_name", "participant_external_id", "status", "created_at",
+    "pk", "user_id", "organization_learner__last_name", "organization_learner__first_name",
+    "organization_learner__division", "participant_external_id", "status", "created_at",
     "shared_at", "mastery_rate", "pix_score", "is_certifiable", "assessment__state", "assessment__created_at",
     "assessment__is_improving",
 )
@@ -338,7 +295,9 @@ def export_chunks(campaign, layout: Layout, *, chunk_size: int | None = None) ->
     chunk_size = chunk_size or CHUNK_SIZE
     rows = (
         _participations(campaign)
-        .order_by(Lower("user__last_name"), Lower("user__first_name"), "-created_at", "-pk")
+        .order_by(
+            Lower("organization_learner__last_name"), Lower("organization_learner__first_name"), "-created_at", "-pk"
+        )
         .values(*_FIELDS)
         .iterator(chunk_size=chunk_size)
     )
@@ -370,7 +329,8 @@ def _participants(chunk: list[dict], layout: Layout) -> list[Participant]:
                 improving=bool(row["assessment__is_improving"]),
             )
         participants.append(Participant(
-            last_name=row["user__last_name"] or "", first_name=row["user__first_name"] or "",
+            last_name=row["organization_learner__last_name"], first_name=row["organization_learner__first_name"],
+            division=row["organization_learner__division"],
             external_id=row["participant_external_id"], created_at=row["created_at"],
             shared_at=row["shared_at"], mastery_rate=row["mastery_rate"], pix_score=row["pix_score"],
             is_certifiable=row["is_certifiable"],
@@ -407,7 +367,7 @@ class XlsxWriter:
         self._sheet.append([self._cell(value) for value in values])
 
     def _cell(self, value):
-        value = _plain(value)
+        value = plain(value)
         if isinstance(value, (int, float, Decimal)):
             return WriteOnlyCell(self._sheet, value=value)
         text = ILLEGAL_CHARACTERS_RE.sub("", str(value))

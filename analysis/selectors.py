@@ -13,6 +13,7 @@ from participations.models import CampaignParticipation, KnowledgeElementSnapsho
 from participations.selectors import knowledge_from_snapshot
 
 Status = CampaignParticipation.Status
+BY_NAME = ("organization_learner__last_name", "organization_learner__first_name", "pk")
 
 
 def activity_summary(campaign) -> dict:
@@ -62,33 +63,44 @@ def activity_by_day(campaign) -> list[dict]:
     return rows
 
 
-def _matching(rows, search: str):
-    """Every word of the search in the first name, the last name or the external id."""
+def _matching(rows, search: str, divisions=()):
+    """Every word of the search in the first name, the last name or the external id; in one
+    of the classes if any is chosen."""
     for word in search.split():
         rows = rows.filter(
-            Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word)
+            Q(organization_learner__first_name__icontains=word) | Q(organization_learner__last_name__icontains=word)
             | Q(participant_external_id__icontains=word)
         )
+    if divisions:
+        rows = rows.filter(organization_learner__division__in=divisions)
     return rows
 
 
-def participants(campaign, *, status: str = "", search: str = ""):
+def campaign_divisions(campaign) -> list[str]:
+    """The classes of the campaign's participants, for the "Classes" filter."""
+    return list(
+        CampaignParticipation.objects.filter(campaign=campaign).counted().exclude(organization_learner__division="")
+        .values_list("organization_learner__division", flat=True).distinct().order_by("organization_learner__division")
+    )
+
+
+def participants(campaign, *, status: str = "", search: str = "", divisions=()):
     """The participants list of Activité: current participations, with the number of
     participations of the same pupil (multiple sending)."""
     sendings = (
-        CampaignParticipation.objects.filter(campaign=campaign, user=OuterRef("user"), deleted_at__isnull=True)
-        .order_by().values("user").annotate(n=Count("pk")).values("n")
+        CampaignParticipation.objects.filter(
+            campaign=campaign, organization_learner=OuterRef("organization_learner"), deleted_at__isnull=True
+        ).order_by().values("organization_learner").annotate(n=Count("pk")).values("n")
     )
     rows = (
         CampaignParticipation.objects.filter(campaign=campaign).counted()
-        .select_related("user")
+        .select_related("organization_learner")
         .annotate(participation_count=Subquery(sendings))
-        .order_by("user__last_name", "user__first_name", "pk")
+        .order_by("organization_learner__last_name", "organization_learner__first_name", "pk")
     )
     if status in Status.values:
         rows = rows.filter(status=status)
-    rows = _matching(rows, search)
-    return rows
+    return _matching(rows, search, divisions)
 
 
 def _stage_thresholds(content, campaign):
@@ -110,7 +122,7 @@ def _stars_of(profile, levels, participation) -> dict | None:
     return {"count": max(reached - 1, 0), "total": total - 1, "range": range(total - 1), "stage": stage}
 
 
-def assessment_results(campaign, *, search: str = "", stage: str = ""):
+def assessment_results(campaign, *, search: str = "", stage: str = "", divisions=()):
     """Résultats of an evaluation: the average, the distribution and the list of received
     results (4 queries)."""
     content = get_content()
@@ -142,8 +154,8 @@ def assessment_results(campaign, *, search: str = "", stage: str = ""):
              "percent": round(100 * counts[f"b{low}"] / total) if total else 0}
             for low, high in buckets
         ]
-    rows = shared.select_related("user").order_by("user__last_name", "user__first_name", "pk")
-    rows = _matching(rows, search)
+    rows = shared.select_related("organization_learner").order_by(*BY_NAME)
+    rows = _matching(rows, search, divisions)
     if stage.isdigit() and thresholds and int(stage) < len(thresholds):
         low, high = list(zip(thresholds, [*thresholds[1:], None]))[int(stage)]
         rows = rows.filter(_mastery_between(low, high))
@@ -173,12 +185,12 @@ def decorate_assessment_rows(campaign, rows):
     return rows
 
 
-def profiles_results(campaign, *, search: str = "", certifiable: str = ""):
+def profiles_results(campaign, *, search: str = "", certifiable: str = "", divisions=()):
     rows = (
         CampaignParticipation.objects.filter(campaign=campaign).counted().exclude(status=Status.STARTED)
-        .select_related("user").order_by("user__last_name", "user__first_name", "pk")
+        .select_related("organization_learner").order_by(*BY_NAME)
     )
-    rows = _matching(rows, search)
+    rows = _matching(rows, search, divisions)
     if certifiable in ("oui", "non"):
         rows = rows.filter(status=Status.SHARED, is_certifiable=certifiable == "oui")
     return rows

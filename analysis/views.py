@@ -32,31 +32,46 @@ def activity(request, campaign_id):
         return render(request, "analysis/activity_summary.html", {"campaign": campaign, **context})
     status = request.GET.get("status", "")
     search = request.GET.get("search", "")[:100]
-    page = paginate(request, selectors.participants(campaign, status=status, search=search))
+    divisions = _divisions_filter(request)
+    page = paginate(request, selectors.participants(campaign, status=status, search=search, divisions=divisions))
     for row in page.object_list:
         row.status_label = selectors.status_label(row, campaign)
     return render(request, "analysis/activity.html", {
         **campaign_page_context(request, campaign, tab="activity"), **context,
-        "days": selectors.activity_by_day(campaign), "page": page,
+        "days": selectors.activity_by_day(campaign), "page": page, **_classes_context(campaign, divisions),
         "filters": {"status": status, "search": search}, "statuses": CampaignParticipation.Status,
     })
+
+
+def _divisions_filter(request) -> list[str]:
+    return [value[:255] for value in request.GET.getlist("classes")[:100] if value]
+
+
+def _classes_context(campaign, divisions) -> dict:
+    """The "Classes" filter and column, for a school that manages its students."""
+    if not campaign.organization.is_managing_students:
+        return {"show_classes": False}
+    return {"show_classes": True, "divisions": selectors.campaign_divisions(campaign), "chosen_divisions": divisions}
 
 
 @orga_member_required
 def results(request, campaign_id):
     campaign = get_campaign_for_member(request, campaign_id)
     search = request.GET.get("search", "")[:100]
-    context = campaign_page_context(request, campaign, tab="results")
+    divisions = _divisions_filter(request)
+    context = {**campaign_page_context(request, campaign, tab="results"), **_classes_context(campaign, divisions)}
     if campaign.is_assessment:
         stage = request.GET.get("palier", "")
-        data = selectors.assessment_results(campaign, search=search, stage=stage)
+        data = selectors.assessment_results(campaign, search=search, stage=stage, divisions=divisions)
         page = paginate(request, data["rows"])
         selectors.decorate_assessment_rows(campaign, page.object_list)
         return render(request, "analysis/results.html", {
             **context, **export_latest(campaign), "data": data, "page": page, "filters": {"search": search, "palier": stage},
         })
     certifiable = request.GET.get("certifiable", "")
-    page = paginate(request, selectors.profiles_results(campaign, search=search, certifiable=certifiable))
+    page = paginate(request, selectors.profiles_results(
+        campaign, search=search, certifiable=certifiable, divisions=divisions
+    ))
     selectors.decorate_profile_rows(page.object_list)
     return render(request, "analysis/profiles.html", {
         **context, **export_latest(campaign), "page": page, "filters": {"search": search, "certifiable": certifiable},
@@ -65,7 +80,7 @@ def results(request, campaign_id):
 
 def _participation_in(campaign, participation_id):
     return get_object_or_404(
-        CampaignParticipation.objects.select_related("user", "assessment"),
+        CampaignParticipation.objects.select_related("user", "assessment", "organization_learner"),
         pk=participation_id, campaign=campaign, deleted_at__isnull=True, user__isnull=False,
     )
 

@@ -1,6 +1,7 @@
 from .selectors import user_memberships
 
-ORGA_NAMESPACES = {"orga", "campaigns", "analysis"}
+ORGA_NAMESPACES = {"orga", "campaigns", "analysis", "learners"}
+LEARNER_VIEWS = {"learner_import", "learner_logins"}
 TEAM_VIEWS = {
     "team_members", "team_invitations", "team_invite", "team_leave", "member_remove", "invitation_cancel",
 }
@@ -14,6 +15,8 @@ def orga(request):
     section = "team" if match.url_name in TEAM_VIEWS else None
     if match.namespace in {"campaigns", "analysis"}:
         section = "campaigns"
+    if match.namespace == "learners" or match.url_name in LEARNER_VIEWS:
+        section = "learners"
     context = {"orga_space": True, "orga_section": section}
     if getattr(request, "membership", None) is not None:
         context["has_several_organizations"] = lambda: user_memberships(request.user).count() > 1

@@ -44,3 +44,20 @@ class InvitationSignupForm(forms.Form):
         password = self.cleaned_data["password"]
         validate_password(password)
         return password
+
+
+class LearnerImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fichier de la base élèves"),
+        help_text=_("Export SIECLE au format .xml ou .zip, ou fichier .csv pour les établissements agricoles. 20 Mo maximum."),
+        error_messages={"required": _("Veuillez choisir un fichier à importer.")},
+        widget=forms.ClearableFileInput(attrs={"accept": ".xml,.zip,.csv"}),
+    )
+
+
+class LearnerLoginsForm(forms.Form):
+    division = forms.ChoiceField(label=_("Classe"), error_messages={"required": _("Veuillez choisir une classe.")})
+
+    def __init__(self, *args, divisions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["division"].choices = [("", _("Choisir une classe"))] + [(d, d) for d in divisions]

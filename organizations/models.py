@@ -140,3 +140,128 @@ class Invitation(models.Model):
 
     def is_expired(self, now):
         return now >= self.expires_at()
+
+
+class OrganizationLearnerQuerySet(models.QuerySet):
+    def alive(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def active(self):
+        return self.filter(deleted_at__isnull=True, is_disabled=False)
+
+
+class OrganizationLearner(models.Model):
+    """A pupil as the school knows him (domain rules §10.4): imported from SIECLE for a school
+    that manages its students, created from the account's names when he joins a campaign
+    otherwise. `user` is the Pix account linked to him (reconciliation)."""
+
+    class Sex(models.TextChoices):
+        M = "M", _("Masculin")
+        F = "F", _("Féminin")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="learners")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="learners"
+    )
+    first_name = models.CharField(_("prénom"), max_length=255)
+    middle_name = models.CharField(_("deuxième prénom"), max_length=255, blank=True)
+    third_name = models.CharField(_("troisième prénom"), max_length=255, blank=True)
+    last_name = models.CharField(_("nom"), max_length=255)
+    preferred_last_name = models.CharField(_("nom d'usage"), max_length=255, blank=True)
+    sex = models.CharField(_("sexe"), max_length=1, choices=Sex.choices, blank=True)
+    birthdate = models.DateField(_("date de naissance"), null=True, blank=True)
+    birth_city = models.CharField(max_length=255, blank=True)
+    birth_city_code = models.CharField(max_length=20, blank=True)
+    birth_province_code = models.CharField(max_length=20, blank=True)
+    birth_country_code = models.CharField(max_length=20, blank=True)
+    mef_code = models.CharField(max_length=20, blank=True)
+    status = models.CharField(max_length=2, blank=True)
+    national_student_id = models.CharField(_("INE"), max_length=20, blank=True)
+    division = models.CharField(_("classe"), max_length=255, blank=True)
+    # Pupils absent from the latest import: kept with their results, cannot join any more.
+    is_disabled = models.BooleanField(default=False)
+    # From his latest profile sent to the school (None: never sent, "Non communiqué").
+    is_certifiable = models.BooleanField(null=True, blank=True)
+    certifiable_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = OrganizationLearnerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("élève")
+        verbose_name_plural = _("élèves")
+        ordering = ["last_name", "first_name", "pk"]
+        indexes = [
+            models.Index(fields=["organization", "last_name", "first_name"], name="learner_org_name"),
+            models.Index(fields=["organization", "division"], name="learner_org_division"),
+            models.Index(fields=["organization", "birthdate"], name="learner_org_birthdate"),
+        ]
+        constraints = [
+            # The import upserts by INE.
+            models.UniqueConstraint(
+                fields=["organization", "national_student_id"],
+                condition=~Q(national_student_id="") & Q(deleted_at__isnull=True),
+                name="learner_ine_unique_per_organization",
+            ),
+            # An account is one pupil of a school (R70).
+            models.UniqueConstraint(
+                fields=["organization", "user"],
+                condition=Q(user__isnull=False) & Q(deleted_at__isnull=True),
+                name="learner_user_unique_per_organization",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.last_name} {self.first_name}"
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class LearnerImport(models.Model):
+    """One upload of the student base (domain rules §10.5): uploaded → validated → imported,
+    or stopped at a validation or import error with line-precise messages. The file is kept
+    only until the worker has read it: it holds minors' personal data."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "UPLOADED", _("Fichier reçu")
+        VALIDATING = "VALIDATING", _("Validation en cours")
+        VALIDATION_ERROR = "VALIDATION_ERROR", _("Erreurs de validation")
+        VALIDATED = "VALIDATED", _("Validé, import en cours")
+        IMPORTED = "IMPORTED", _("Importé")
+        IMPORT_ERROR = "IMPORT_ERROR", _("Échec de l'import")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="learner_imports")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(max_length=255)
+    data = models.BinaryField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.UPLOADED)
+    # [{"code", "message", "line"}, ...]
+    errors = models.JSONField(default=list, blank=True)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    disabled_count = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import d'élèves")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organization", "-created_at"], name="learner_import_org_created")]
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def is_running(self):
+        return self.status in {self.Status.UPLOADED, self.Status.VALIDATING, self.Status.VALIDATED}

@@ -163,7 +163,7 @@ def invitation_accept(*, invitation: Invitation, user, now: datetime) -> Members
             Invitation.objects.select_for_update().select_related("organization").get(pk=invitation.pk)
         )
         invitation_check(invitation, now=now)
-        if user.email.lower() != invitation.email.lower():
+        if (user.email or "").lower() != invitation.email.lower():
             raise TeamError(
                 "wrong_email",
                 _("Cette invitation a été envoyée à une autre adresse e-mail (%(email)s). "

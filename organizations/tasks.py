@@ -4,8 +4,9 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
+from .learner_import import learner_import_run
 from .models import Invitation
 
 logger = logging.getLogger(__name__)
@@ -41,3 +42,9 @@ def enqueue_invitation_emails(request, sent) -> None:
     for item in sent:
         url = request.build_absolute_uri(reverse("orga:invitation", args=[item.token]))
         transaction.on_commit(lambda pk=item.invitation.pk, url=url: send_invitation_email.delay(pk, url))
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=600)
+def run_learner_import(import_id: int) -> str:
+    """Thin: the claim, the validation and the all-or-nothing write live in the service."""
+    return learner_import_run(import_id, now=timezone.now())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import learner_views, views
 
 app_name = "orga"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("connexion/", views.OrgaLoginView.as_view(), name="login"),
     path("rejoindre/<str:token>/", views.invitation_join, name="invitation"),
+    path("eleves/importer/", learner_views.learner_import, name="learner_import"),
+    path("eleves/identifiants/", learner_views.learner_logins, name="learner_logins"),
     path("changer-organisation/", views.switch_organization, name="switch"),
     path("equipe/membres/", views.members, name="team_members"),
     path("equipe/invitations/", views.invitations, name="team_invitations"),

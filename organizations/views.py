@@ -250,7 +250,7 @@ def invitation_join(request, token):
             error = team_error.message
         except ValidationError as validation_error:
             error = " ".join(validation_error.messages)
-    wrong_account = request.user.is_authenticated and request.user.email.lower() != invitation.email
+    wrong_account = request.user.is_authenticated and (request.user.email or "").lower() != invitation.email
     return render(
         request,
         "organizations/invitation_join.html",

@@ -20,3 +20,25 @@ class ExternalIdForm(forms.Form):
         if campaign.external_id_type == "EMAIL":
             self.fields["external_id"].widget.input_type = "email"
             self.fields["external_id"].widget.attrs["autocomplete"] = "email"
+
+
+class IdentityForm(forms.Form):
+    """"Rejoignez l'organisation": who the pupil is in his school's base."""
+
+    first_name = forms.CharField(
+        label=_("Prénom"), max_length=255, error_messages={"required": _("Veuillez remplir le champ Prénom.")},
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Nom"), max_length=255, error_messages={"required": _("Veuillez remplir le champ Nom.")},
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    birthdate = forms.DateField(
+        label=_("Date de naissance"), help_text=_("Format : jj/mm/aaaa"),
+        input_formats=["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"],
+        error_messages={
+            "required": _("Veuillez remplir le champ Date de naissance."),
+            "invalid": _("Votre date de naissance n'est pas valide (jj/mm/aaaa)."),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "bday", "inputmode": "numeric", "placeholder": "jj/mm/aaaa"}),
+    )

@@ -25,6 +25,11 @@ class CampaignParticipation(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="participations"
     )
+    # The pupil as his school knows him; kept when the participation is deleted, so he cannot
+    # join that campaign again (§2.3, check 5).
+    organization_learner = models.ForeignKey(
+        "organizations.OrganizationLearner", on_delete=models.PROTECT, related_name="participations"
+    )
     participant_external_id = models.CharField(max_length=255, blank=True)
     # The evaluation being run for it (evaluations only); "Je retente" points it to a new one.
     assessment = models.OneToOneField(
@@ -54,6 +59,11 @@ class CampaignParticipation(models.Model):
                 fields=["campaign", "user"],
                 condition=Q(is_improved=False, user__isnull=False),
                 name="participation_one_current_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "organization_learner"],
+                condition=Q(is_improved=False),
+                name="participation_one_current_per_learner",
             ),
             models.CheckConstraint(
                 condition=Q(status="SHARED", shared_at__isnull=False) | (~Q(status="SHARED") & Q(shared_at__isnull=True)),

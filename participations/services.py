@@ -16,6 +16,7 @@ from assessments.models import Assessment
 from assessments.services import assessment_start, user_knowledge_elements
 from campaigns.models import Campaign
 from learning_content.repository import get_content
+from organizations.learners import LearnerError, learner_for_join, learner_record_certifiability
 
 from .models import CampaignParticipation, KnowledgeElementSnapshot
 from .signals import participation_shared
@@ -80,15 +81,27 @@ def can_retry(participation, *, now) -> bool:
 
 
 def participation_join(*, campaign, user, external_id: str = "", retry: bool = False, now):
-    """Start (or resume) the user's participation. Joining twice returns the same
-    participation; with multiple sending, `retry` starts a new one once allowed."""
+    """Start (or resume) the user's participation, as the pupil of the school he is (§2.3).
+    Joining twice returns the same participation; with multiple sending, `retry` starts a new
+    one once allowed. A pupil whose participation was deleted cannot join again."""
     if not campaign.is_accessible:
         raise ParticipationError("CAMPAIGN_NOT_ACCESSIBLE", _("Vous n'êtes pas autorisé à rejoindre la campagne"))
+    try:
+        learner = learner_for_join(organization=campaign.organization, user=user)
+    except LearnerError as error:
+        raise ParticipationError(error.code, error.message) from None
     with transaction.atomic():
         existing = (
             CampaignParticipation.objects.select_for_update()
-            .filter(campaign=campaign, user=user, is_improved=False).first()
+            .filter(campaign=campaign, organization_learner=learner, is_improved=False).first()
         )
+        if existing is not None and existing.deleted_at is not None:
+            raise ParticipationError("PARTICIPATION_DELETED", _("Vous ne pouvez pas repasser la campagne"))
+        if existing is not None and existing.user_id != user.pk:
+            raise ParticipationError("ORGANIZATION_LEARNER_HAS_ALREADY_PARTICIPATED", _(
+                "Le parcours n'est pas accessible pour vous. Il y a déjà une participation associée au nom de "
+                "%(name)s. Rapprochez-vous de votre enseignant pour qu'il supprime votre participation dans Pix Orga."
+            ) % {"name": learner.full_name})
         if existing is not None and not (retry and can_retry(existing, now=now)):
             return existing
         if existing is not None:
@@ -98,7 +111,7 @@ def participation_join(*, campaign, user, external_id: str = "", retry: bool = F
         else:
             external_id = check_external_id(campaign, external_id)
         participation = CampaignParticipation(
-            campaign=campaign, user=user, participant_external_id=external_id,
+            campaign=campaign, user=user, organization_learner=learner, participant_external_id=external_id,
             status=Status.STARTED if campaign.is_assessment else Status.TO_SHARE,
         )
         if campaign.is_assessment:
@@ -202,6 +215,10 @@ def participation_share(*, participation, user, now):
         locked.save(update_fields=[
             "status", "shared_at", "validated_skills_count", "pix_score", "mastery_rate", "is_certifiable",
         ])
+        if not locked.campaign.is_assessment:
+            learner_record_certifiability(
+                learner_id=locked.organization_learner_id, is_certifiable=locked.is_certifiable, at=now
+            )
         transaction.on_commit(lambda: participation_shared.send(sender=CampaignParticipation, participation=locked))
     logger.info("participation %s shared", locked.pk)
     return locked
@@ -216,7 +233,7 @@ def participation_delete(*, participation, membership, now) -> int:
     if participation.deleted_at is not None:
         return 0
     count = CampaignParticipation.objects.filter(
-        campaign=campaign, user_id=participation.user_id, deleted_at__isnull=True
+        campaign=campaign, organization_learner_id=participation.organization_learner_id, deleted_at__isnull=True
     ).update(deleted_at=now, deleted_by=membership.user, user=None, participant_external_id="")
     logger.info("user %s deleted %s participation(s) in campaign %s", membership.user_id, count, campaign.pk)
     return count

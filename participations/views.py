@@ -12,8 +12,11 @@ from assessments.views import assessment_url
 from campaigns.codes import CODE_PATTERN, normalize_code
 from campaigns.models import Campaign
 
+from organizations.learners import LearnerError, learner_link, learner_match, learner_resolve
+from organizations.models import OrganizationLearner
+
 from . import selectors, services, throttle
-from .forms import CodeForm, ExternalIdForm
+from .forms import CodeForm, ExternalIdForm, IdentityForm
 
 logger = logging.getLogger(__name__)
 WRONG_CODE = _("Votre code est erroné, veuillez vérifier ou contacter l'organisateur.")
@@ -83,8 +86,19 @@ def campaign_start(request, code):
     campaign = _campaign(code)
     if campaign is None:
         return _oups(request, status=404)
-    if campaign.external_id_label and services.current_participation(campaign, request.user) is None:
-        return redirect("participations:external_id", campaign.code)
+    return _continue(request, campaign)
+
+
+def _continue(request, campaign):
+    """After "Je commence": identify the pupil in his school's base, ask for the identifier
+    the organizer wants, then join."""
+    if services.current_participation(campaign, request.user) is None:
+        if campaign.organization.is_managing_students and not learner_resolve(
+            organization=campaign.organization, user=request.user
+        ):
+            return redirect("participations:identify", campaign.code)
+        if campaign.external_id_label:
+            return redirect("participations:external_id", campaign.code)
     return _join(request, campaign)
 
 
@@ -94,8 +108,10 @@ def _join(request, campaign, external_id=""):
             campaign=campaign, user=request.user, external_id=external_id, now=timezone.now()
         )
     except services.ParticipationError as error:
-        if error.code == "CAMPAIGN_NOT_ACCESSIBLE":
+        if error.code in {"CAMPAIGN_NOT_ACCESSIBLE", "LEARNER_DISABLED"}:
             return _oups(request, campaign)
+        if error.code == "NOT_RECONCILED":
+            return redirect("participations:identify", campaign.code)
         messages.error(request, error.message)
         return redirect("participations:entry", campaign.code)
     return redirect(_next_step(participation))
@@ -116,6 +132,61 @@ def external_id(request, code):
         else:
             return _join(request, campaign, value)
     return render(request, "participations/external_id.html", {"campaign": campaign, "form": form})
+
+
+RECONCILIATION_KEY = "reconciliation"
+
+
+@login_required
+def identify(request, code):
+    """"Rejoignez l'organisation": the pupil says who he is (Prénom, Nom, Date de naissance)
+    and is found in his school's base (§10.6)."""
+    campaign = _campaign(code)
+    if campaign is None or not campaign.organization.is_managing_students:
+        return _oups(request, campaign, status=404)
+    if not campaign.is_accessible:
+        return _oups(request, campaign)
+    form = IdentityForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if throttle.is_blocked(request, throttle.IDENTITIES):
+            logger.warning("identity guessing throttled for user %s", request.user.pk)
+            form.add_error(None, _("Trop de tentatives. Patientez une minute avant de réessayer."))
+            status = 429
+        else:
+            try:
+                learner = learner_match(organization=campaign.organization, user=request.user, **form.cleaned_data)
+            except LearnerError as error:
+                throttle.record_wrong_code(request, throttle.IDENTITIES)
+                logger.info("identification refused (%s) for user %s in campaign %s", error.code, request.user.pk, campaign.pk)
+                form.add_error(None, error.message)
+            else:
+                request.session[RECONCILIATION_KEY] = {"campaign": campaign.pk, "learner": learner.pk}
+                return redirect("participations:associate", campaign.code)
+    return render(request, "participations/identify.html", {"campaign": campaign, "form": form}, status=status)
+
+
+@login_required
+def associate(request, code):
+    """"Associer": the account becomes the pupil found, after he has seen whose it is."""
+    campaign = _campaign(code)
+    pending = request.session.get(RECONCILIATION_KEY) or {}
+    if campaign is None or pending.get("campaign") != campaign.pk:
+        return redirect("participations:entry", code)
+    learner = OrganizationLearner.objects.active().filter(
+        pk=pending.get("learner"), organization=campaign.organization
+    ).first()
+    if learner is None:
+        return redirect("participations:identify", campaign.code)
+    if request.method == "POST":
+        del request.session[RECONCILIATION_KEY]
+        try:
+            learner_link(learner=learner, user=request.user)
+        except LearnerError as error:
+            messages.error(request, error.message)
+            return redirect("participations:identify", campaign.code)
+        return _continue(request, campaign)
+    return render(request, "participations/associate.html", {"campaign": campaign, "learner": learner})
 
 
 def _own_participation(request, code):

@@ -13,7 +13,7 @@ from allauth.account.models import EmailAddress
 
 from accounts.models import User
 from assessments.models import Assessment
-from organizations.models import Membership
+from organizations.models import Membership, OrganizationLearner
 from participations.models import CampaignParticipation
 
 logger = logging.getLogger(__name__)
@@ -36,11 +36,13 @@ def pupil_anonymize(user, *, now) -> None:
         CampaignParticipation.objects.filter(user=user).update(user=None, participant_external_id="", assessment=None)
         Assessment.objects.filter(user=user).delete()
         EmailAddress.objects.filter(user=user).delete()
+        OrganizationLearner.objects.filter(user=user).update(user=None)
         user.email = f"{secrets.token_hex(12)}@anonyme.invalid"
+        user.username = None
         user.first_name = user.last_name = ""
         user.is_active = False
         user.set_unusable_password()
-        user.save(update_fields=["email", "first_name", "last_name", "is_active", "password"])
+        user.save(update_fields=["email", "username", "first_name", "last_name", "is_active", "password"])
     logger.info("user %s anonymized after inactivity", user.pk)
 
 

@@ -3,6 +3,8 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 from django.views.i18n import set_language
 
+from accounts import views as accounts_views
+
 from . import views
 
 admin.site.site_header = "Pix Orga – administration"
@@ -12,10 +14,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("langue/", set_language, name="set_language"),
+    path("compte/premier-mot-de-passe/", accounts_views.first_password, name="first_password"),
     path("compte/", include("allauth.urls")),
     path("", include("participations.urls")),
     path("", include("assessments.urls")),
     path("orga/", include("organizations.urls")),
+    path("orga/eleves/", include("analysis.learner_urls")),
     path("orga/campagnes/", include("campaigns.urls")),
     path("orga/campagnes/", include("analysis.urls")),
     path("orga/campagnes/", include("analysis.export_urls")),

@@ -4,7 +4,9 @@ from django.utils import timezone
 from campaigns.codes import generate_code
 
 from accounts.models import User
-from organizations.models import Invitation, Membership, Organization, Role, hash_invitation_token
+from organizations.models import (
+    Invitation, Membership, Organization, OrganizationLearner, Role, hash_invitation_token,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -70,6 +72,31 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     owner = factory.SelfAttribute("creator")
 
 
+class LearnerFactory(factory.django.DjangoModelFactory):
+    """A pupil of the school's base, not yet linked to an account unless `user` is given."""
+
+    class Meta:
+        model = OrganizationLearner
+
+    organization = factory.SubFactory(OrganizationFactory)
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    birthdate = factory.Faker("date_between", start_date="-15y", end_date="-11y")
+    sex = "F"
+    national_student_id = factory.Sequence(lambda n: f"{n:010d}A")
+    division = "3e A"
+
+
+def learner_of(organization, user):
+    """The pupil a participation belongs to: the account's learner in that school."""
+    if user is None:
+        return OrganizationLearner.objects.create(organization=organization, first_name="", last_name="")
+    learner = OrganizationLearner.objects.filter(organization=organization, user=user).first()
+    return learner or OrganizationLearner.objects.create(
+        organization=organization, user=user, first_name=user.first_name, last_name=user.last_name
+    )
+
+
 class ParticipationFactory(factory.django.DjangoModelFactory):
     """A started participation of a new pupil; pass `status="SHARED"` (the sharing date follows)."""
 
@@ -78,5 +105,6 @@ class ParticipationFactory(factory.django.DjangoModelFactory):
 
     campaign = factory.SubFactory(CampaignFactory)
     user = factory.SubFactory(UserFactory)
+    organization_learner = factory.LazyAttribute(lambda o: learner_of(o.campaign.organization, o.user))
     status = "STARTED"
     shared_at = factory.LazyAttribute(lambda o: timezone.now() if o.status == "SHARED" else None)

@@ -80,6 +80,9 @@ MATRIX = {
     "participations:entry": ("get", lambda w: {"code": w.campaign.code}, pupil_code(anonymous=OK)),
     "participations:start": ("post", lambda w: {"code": w.campaign.code}, pupil_code()),
     "participations:external_id": ("get", lambda w: {"code": w.campaign.code}, pupil_code()),
+    "participations:identify": ("get", lambda w: {"code": w.campaign.code}, pupil_code()),
+    "participations:associate": ("get", lambda w: {"code": w.campaign.code}, pupil_code()),
+    "learners:detail": ("get", lambda w: {"learner_id": w.participation.organization_learner_id}, orga()),
     "participations:results": ("get", lambda w: {"code": w.evaluation.code}, pupil_code()),
     "participations:improve": ("post", lambda w: {"code": w.evaluation.code}, pupil_code()),
     "participations:retry": ("post", lambda w: {"code": w.campaign.code}, pupil_code()),
@@ -122,7 +125,7 @@ class World:
 def world(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     w = World()
-    school = OrganizationFactory(name="Collège A")
+    school = OrganizationFactory(name="Collège A", is_managing_students=True)
     w.admin = UserFactory()
     MembershipFactory(organization=school, user=w.admin, role=Role.ADMIN)
     w.owner = UserFactory()

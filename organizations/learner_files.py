@@ -98,7 +98,8 @@ def parse_learner_file(filename: str, data: bytes, *, expected_uai: str) -> list
         extension = PurePosixPath(filename.replace("\\", "/")).suffix.lower()
         if extension not in {".xml", ".zip", ".csv"}:
             raise _Refused(FileProblem("BAD_EXTENSION", _(
-                "Format de fichier non pris en charge : importez un fichier .xml ou .zip (export SIECLE) ou .csv."
+                "Format de fichier non pris en charge : importez un fichier .xml ou .zip (export SIECLE) "
+                "ou .csv."
             )))
         if len(data) > MAX_FILE_SIZE:
             raise _Refused(FileProblem(
@@ -204,7 +205,8 @@ def _xml_from_zip(data: bytes) -> bytes:
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError, OSError):
         # RuntimeError: an encrypted member; NotImplementedError: an unknown compression.
         raise _Refused(FileProblem("ZIP_INVALID", _(
-            "L’archive .zip est illisible : vérifiez qu’elle n’est pas endommagée ni protégée par un mot de passe."
+            "L’archive .zip est illisible : vérifiez qu’elle n’est pas endommagée ni protégée par un mot "
+            "de passe."
         ))) from None
 
 
@@ -256,6 +258,9 @@ _SIECLE_LABELS = {field: label for field, _element, label in SIECLE_FIELDS} | {
 }
 _STUDENT_ELEMENTS = frozenset(element for _field, element, _label in SIECLE_FIELDS) | {"DATE_SORTIE"}
 _STRUCTURE_ELEMENTS = frozenset({"CODE_STRUCTURE", "TYPE_STRUCTURE"})
+_ENCODING_ERRORS = frozenset({
+    expat_errors.XML_ERROR_UNKNOWN_ENCODING, expat_errors.XML_ERROR_INCORRECT_ENCODING,
+})
 
 
 class _SiecleHandler(ContentHandler):
@@ -366,10 +371,11 @@ def _parse_siecle(data: bytes, expected_uai: str) -> tuple[list[LearnerRow], lis
         raise _bad_xml_encoding() from None
     except SAXParseException as error:
         line = error.getLineNumber()
-        if error.getMessage() in {expat_errors.XML_ERROR_UNKNOWN_ENCODING, expat_errors.XML_ERROR_INCORRECT_ENCODING}:
+        if error.getMessage() in _ENCODING_ERRORS:
             raise _bad_xml_encoding() from None
         raise _Refused(FileProblem("XML_MALFORMED", _(
-            "Le fichier XML est mal formé (ligne %(line)s) : vérifiez qu’il s’agit bien de l’export SIECLE complet."
+            "Le fichier XML est mal formé (ligne %(line)s) : vérifiez qu’il s’agit bien de l’export "
+            "SIECLE complet."
         ) % {"line": line}, line)) from None
     return _siecle_rows(handler.students, handler.divisions)
 
@@ -425,7 +431,8 @@ def _row(value: dict[str, str], **parsed) -> LearnerRow:
         national_student_id=value["national_student_id"], first_name=value["first_name"],
         middle_name=value["middle_name"], third_name=value["third_name"], last_name=value["last_name"],
         preferred_last_name=value["preferred_last_name"], birth_city=value["birth_city"],
-        birth_city_code=value["birth_city_code"].upper(), birth_province_code=value["birth_province_code"].upper(),
+        birth_city_code=value["birth_city_code"].upper(),
+        birth_province_code=value["birth_province_code"].upper(),
         birth_country_code=value["birth_country_code"], mef_code=value["mef_code"],
         status=value["status"].upper(), division=value["division"], **parsed,
     )
@@ -478,7 +485,8 @@ def _decode_csv(data: bytes) -> str:
         return data.decode("cp1252")
     except UnicodeDecodeError:
         raise _Refused(FileProblem("BAD_ENCODING", _(
-            "L’encodage du fichier n’est pas reconnu : enregistrez-le au format “CSV UTF-8” puis importez-le à nouveau."
+            "L’encodage du fichier n’est pas reconnu : enregistrez-le au format “CSV UTF-8” puis "
+            "importez-le à nouveau."
         ))) from None
 
 
@@ -493,15 +501,19 @@ def _parse_csv(data: bytes) -> tuple[list[LearnerRow], list[FileProblem]]:
     except csv.Error:
         line = reader.line_num
         raise _Refused(FileProblem("CSV_MALFORMED", _(
-            "Le fichier CSV est mal formé (ligne %(line)s) : vérifiez qu’il a bien été enregistré au format CSV."
+            "Le fichier CSV est mal formé (ligne %(line)s) : vérifiez qu’il a bien été enregistré "
+            "au format CSV."
         ) % {"line": line}, line)) from None
 
 
 def _csv_columns(header: list[str]) -> dict[str, int]:
+    """The position of each known column (LearnerRow field → index); unknown columns are ignored."""
     positions: dict[str, int] = {}
     for index, name in enumerate(header):
         positions.setdefault(_csv_header_key(name), index)
-    missing = [name for name, _field in CSV_COLUMNS if name.endswith("*") and _csv_header_key(name) not in positions]
+    missing = [
+        name for name, _field in CSV_COLUMNS if name.endswith("*") and _csv_header_key(name) not in positions
+    ]
     if missing and len(header) == 1 and ("," in header[0] or "\t" in header[0]):
         raise _Refused(FileProblem("CSV_SEPARATOR", _(
             "Les colonnes du fichier doivent être séparées par des points-virgules (;) : "
@@ -509,11 +521,16 @@ def _csv_columns(header: list[str]) -> dict[str, int]:
         ), 1))
     if missing:
         raise _Refused(*(
-            FileProblem("HEADER_MISSING", _("La colonne “%(name)s” est obligatoire dans le fichier.") % {"name": name}, 1)
+            FileProblem(
+                "HEADER_MISSING",
+                _("La colonne “%(name)s” est obligatoire dans le fichier.") % {"name": name},
+                1,
+            )
             for name in missing
         ))
     return {
-        field: positions[_csv_header_key(name)] for name, field in CSV_COLUMNS if _csv_header_key(name) in positions
+        field: positions[_csv_header_key(name)]
+        for name, field in CSV_COLUMNS if _csv_header_key(name) in positions
     }
 
 
@@ -547,7 +564,9 @@ def _csv_rows(reader, columns: dict[str, int]) -> tuple[list[LearnerRow], list[F
             report("SEX_CODE", _("Le champ “%(field)s” doit valoir M ou F.") % {"field": _CSV_LABELS["sex"]})
         status = value["status"] = value["status"].upper()
         if status and status not in STATUSES:
-            report("STATUS_CODE", _("Le champ “%(field)s” doit valoir ST ou AP.") % {"field": _CSV_LABELS["status"]})
+            report("STATUS_CODE", _("Le champ “%(field)s” doit valoir ST ou AP.") % {
+                "field": _CSV_LABELS["status"],
+            })
         country = value["birth_country_code"]
         if country and not _INSEE_COUNTRY.fullmatch(country):
             report("COUNTRY_CODE_FORMAT", _(

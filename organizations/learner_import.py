@@ -36,9 +36,10 @@ Status = LearnerImport.Status
 DONE, FAILED, SKIPPED, RETRY = "done", "failed", "skipped", "retry"
 
 
-def learner_import_request(*, organization, user, filename: str, data: bytes, now) -> LearnerImport:
+def learner_import_request(*, organization, user, filename: str, data: bytes, now, enqueue=True) -> LearnerImport:
     """The admin's upload. One import at a time per school: a second upload while one runs
-    is refused (a double click does not import twice)."""
+    is refused (a double click does not import twice). Without `enqueue`, the caller runs it
+    (the demo loader, inside its own transaction)."""
     if not filename.lower().endswith(ALLOWED_EXTENSIONS):
         raise LearnerError("BAD_EXTENSION", _(
             "Format de fichier non pris en charge : importez un fichier .xml ou .zip (export SIECLE) ou .csv."
@@ -54,7 +55,8 @@ def learner_import_request(*, organization, user, filename: str, data: bytes, no
         if running is not None:
             raise LearnerError("IMPORT_RUNNING", _("Un import est déjà en cours pour votre établissement."))
         job = LearnerImport.objects.create(organization=organization, created_by=user, filename=filename[:255], data=data)
-        transaction.on_commit(lambda: run_learner_import.delay(job.pk))
+        if enqueue:
+            transaction.on_commit(lambda: run_learner_import.delay(job.pk))
     logger.info("learner import %s requested by user %s for organization %s", job.pk, user.pk, organization.pk)
     return job
 

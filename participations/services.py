@@ -17,6 +17,7 @@ from assessments.services import assessment_start, user_knowledge_elements
 from campaigns.models import Campaign
 from learning_content.repository import get_content
 from organizations.learners import LearnerError, learner_for_join, learner_record_certifiability
+from organizations.models import OrganizationLearner
 
 from .models import CampaignParticipation, KnowledgeElementSnapshot
 from .signals import participation_shared
@@ -91,6 +92,9 @@ def participation_join(*, campaign, user, external_id: str = "", retry: bool = F
     except LearnerError as error:
         raise ParticipationError(error.code, error.message) from None
     with transaction.atomic():
+        # The pupil's row serializes his joins: on a first join there is no participation
+        # row to lock yet, and two clicks would both start a test.
+        list(OrganizationLearner.objects.select_for_update().filter(pk=learner.pk).values_list("pk", flat=True))
         existing = (
             CampaignParticipation.objects.select_for_update()
             .filter(campaign=campaign, organization_learner=learner, is_improved=False).first()
@@ -114,10 +118,10 @@ def participation_join(*, campaign, user, external_id: str = "", retry: bool = F
             campaign=campaign, user=user, organization_learner=learner, participant_external_id=external_id,
             status=Status.STARTED if campaign.is_assessment else Status.TO_SHARE,
         )
-        if campaign.is_assessment:
-            participation.assessment = _start_assessment(campaign, user, is_improving=existing is not None)
         try:
             with transaction.atomic():
+                if campaign.is_assessment:
+                    participation.assessment = _start_assessment(campaign, user, is_improving=existing is not None)
                 participation.save()
         except IntegrityError:
             # Another request joined first (double click): that one is the participation.

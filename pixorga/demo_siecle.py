@@ -9,6 +9,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 SIECLE_SEXES = {"M": "1", "F": "2"}
 GROUPS = ("LV2 ESP", "LV2 ALL", "LATIN", "CHORALE")
+INE_STEP = 2_718_281_829
 
 FEMALE_FIRST_NAMES = (
     "Léa", "Chloé", "Zoé", "Manon", "Inès", "Maëlys", "Anaïs", "Lætitia", "Marie-Lou", "Jade", "Camille",
@@ -125,7 +126,8 @@ def generated_students(count: int, *, divisions: Sequence[str], seed: int = 0) -
     rng = random.Random(seed)
     first_day = datetime.date(2010, 1, 1)
     days = (datetime.date(2012, 12, 31) - first_day).days
-    # 7919 is prime to 10**10: index * 7919 walks through distinct numbers, so INEs never repeat.
+    # The step is prime to 10**10 (odd, not a multiple of 5): the first 10**10 multiples are
+    # distinct modulo 10**10, so INEs never repeat and still look random.
     offset = rng.randrange(10**10)
     students = []
     for index in range(count):
@@ -134,7 +136,7 @@ def generated_students(count: int, *, divisions: Sequence[str], seed: int = 0) -
         born_abroad = rng.random() < 0.05
         country, city = rng.choice(ABROAD) if born_abroad else ("100", "")
         students.append(SiecleStudent(
-            ine=f"{(offset + index * 7919) % 10**10:010d}{rng.choice('ABCDEFGHJKLMNPRSTUVWXYZ')}",
+            ine=f"{(offset + index * INE_STEP) % 10**10:010d}{rng.choice('ABCDEFGHJKLMNPRSTUVWXYZ')}",
             first_name=rng.choice(names),
             middle_name=rng.choice(names) if rng.random() < 0.5 else "",
             last_name=rng.choice(LAST_NAMES),

@@ -1,3 +1,5 @@
+import datetime
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -6,8 +8,11 @@ from accounts.models import User
 from campaigns.models import Campaign
 from campaigns.services import campaign_create
 from learning_content.models import TargetProfile
-from organizations.models import Membership, Organization, Role
+from organizations.learner_import import learner_import_request, learner_import_run
+from organizations.learners import learner_link
+from organizations.models import Membership, Organization, OrganizationLearner, Role
 from pixorga.demo_pupils import play
+from pixorga.demo_siecle import SiecleStudent, siecle_xml
 
 DEMO_PASSWORD = "Pix-Demo-2026"
 DEMO_ORGANIZATION = {"name": "Collège Demo Dane Sco", "type": Organization.Type.SCO, "external_id": "0990001A"}
@@ -22,7 +27,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         organization, _ = Organization.objects.update_or_create(
             external_id=DEMO_ORGANIZATION["external_id"],
-            defaults={"name": DEMO_ORGANIZATION["name"], "type": DEMO_ORGANIZATION["type"]},
+            defaults={"name": DEMO_ORGANIZATION["name"], "type": DEMO_ORGANIZATION["type"],
+                      "is_managing_students": True},
         )
         staff = [
             ("correspondant@demo-dane-sco.test", "Claire", "Dupont", Role.ADMIN),
@@ -36,6 +42,7 @@ class Command(BaseCommand):
         for number in range(1, STUDENT_COUNT + 1):
             first_name, last_name = STUDENT_NAMES[(number - 1) % len(STUDENT_NAMES)]
             self._user(f"eleve{number}@demo-dane-sco.test", first_name, last_name)
+        self._student_base(organization)
         self._campaigns(organization)
         self.stdout.write(self.style.SUCCESS(self.summary()))
 
@@ -70,6 +77,24 @@ class Command(BaseCommand):
                 cast = [(pupil, level, "shared" if stage != "started" else "finished") for pupil, level, stage in cast]
             play(campaign, cast, now=now)
 
+    def _student_base(self, organization):
+        """The school's SIECLE export, imported through the real import; the demo accounts
+        are then linked to their pupils, so they join without identifying again."""
+        if not OrganizationLearner.objects.filter(organization=organization).exists():
+            admin = User.objects.get(email="correspondant@demo-dane-sco.test")
+            data = siecle_xml(organization.external_id, demo_students())
+            now = timezone.now()
+            job = learner_import_request(
+                organization=organization, user=admin, filename="ElevesSansAdresses.xml", data=data, now=now,
+                enqueue=False,
+            )
+            learner_import_run(job.pk, now=now)
+        for number in range(1, STUDENT_COUNT + 1):
+            user = User.objects.get(email=f"eleve{number}@demo-dane-sco.test")
+            learner = OrganizationLearner.objects.get(organization=organization, national_student_id=demo_ine(number))
+            if learner.user_id is None:
+                learner_link(learner=learner, user=user)
+
     def _user(self, email, first_name, last_name):
         user = User.objects.filter(email=email).first()
         if user is None:
@@ -85,7 +110,9 @@ class Command(BaseCommand):
             f"{DEMO_PASSWORD}) :\n"
             "  correspondant@demo-dane-sco.test  (administrateur, Collège Demo Dane Sco)\n"
             "  enseignant@demo-dane-sco.test     (membre)\n"
-            f"  eleve1@demo-dane-sco.test … eleve{STUDENT_COUNT}@demo-dane-sco.test (élèves)"
+            f"  eleve1@demo-dane-sco.test … eleve{STUDENT_COUNT}@demo-dane-sco.test (élèves, déjà associés)\n"
+            "  Base élèves importée : 3e A, 3e B, 4e A. Un nouveau compte peut rejoindre une campagne\n"
+            "  en s'identifiant comme Camille Roux, née le 12/05/2011 (3e B)."
         )
 
 
@@ -99,3 +126,34 @@ STUDENT_NAMES = [
     ("Noé", "Martin"), ("Chloé", "Bernard"), ("Léo", "Petit"), ("Jade", "Moreau"),
     ("Hugo", "Laurent"), ("Lina", "Girard"),
 ]
+
+# Pupils of the base without an account yet: (first name, last name, birthdate, class).
+UNLINKED_STUDENTS = [
+    ("Camille", "Roux", datetime.date(2011, 5, 12), "3e B"), ("Mathis", "Fournier", datetime.date(2011, 9, 3), "3e B"),
+    ("Emma", "Leroy", datetime.date(2012, 2, 17), "4e A"), ("Nolan", "Meunier", datetime.date(2012, 6, 8), "4e A"),
+    ("Lou", "Blanc", datetime.date(2012, 11, 25), "4e A"), ("Rayan", "Mathieu", datetime.date(2012, 1, 30), "4e A"),
+    ("Alice", "Renaud", datetime.date(2012, 4, 14), "4e A"), ("Sacha", "Picard", datetime.date(2012, 8, 21), "4e A"),
+]
+
+
+def demo_ine(number: int) -> str:
+    return f"{990000000 + number:010d}D"
+
+
+def demo_students() -> list[SiecleStudent]:
+    """Pupils 1 to 20 in 3e A (they played the demo campaigns), 21 to 30 in 3e B, and the
+    pupils without an account."""
+    students = []
+    for number in range(1, STUDENT_COUNT + 1):
+        first_name, last_name = STUDENT_NAMES[(number - 1) % len(STUDENT_NAMES)]
+        students.append(SiecleStudent(
+            ine=demo_ine(number), first_name=first_name, last_name=last_name,
+            birthdate=datetime.date(2011, 1 + number % 12, 1 + (number * 7) % 28),
+            division="3e A" if number <= 20 else "3e B", sex="F" if number % 2 else "M",
+        ))
+    for offset, (first_name, last_name, birthdate, division) in enumerate(UNLINKED_STUDENTS, start=STUDENT_COUNT + 1):
+        students.append(SiecleStudent(
+            ine=demo_ine(offset), first_name=first_name, last_name=last_name, birthdate=birthdate,
+            division=division, sex="F" if offset % 2 else "M",
+        ))
+    return students

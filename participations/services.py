@@ -175,7 +175,9 @@ def participation_results(participation, knowledge_elements=None):
     return {
         "validated_skills_count": len(validated),
         "pix_score": pix,
-        "mastery_rate": (Decimal(pix) / Decimal(max_pix)).quantize(Decimal("0.0001"), ROUND_HALF_UP),
+        # No référentiel loaded (a fresh install) is no reason to refuse a sending.
+        "mastery_rate": (Decimal(pix) / Decimal(max_pix)).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+        if max_pix else Decimal(0),
         "is_certifiable": scoring.is_certifiable(scores),
     }
 

@@ -66,7 +66,7 @@ class Visitor:
 
     def sign_in(self, email, password, path="/compte/login/"):
         self.goto(path)
-        self.fill("Adresse e-mail", email)
+        self.fill("Adresse e-mail ou identifiant", email)
         self.fill("Mot de passe", password)
         return self.click("button", "Je me connecte")
 

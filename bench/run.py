@@ -24,7 +24,7 @@ from django.core.management import call_command  # noqa: E402
 
 def main():
     call_command("migrate", verbosity=0)
-    from bench import content_load, simulation
+    from bench import content_load, learner_import, simulation
 
     print(f"Base : {os.environ['DATABASE_URL'].split('@')[-1]}")
     print("\n## Référentiel")
@@ -33,6 +33,8 @@ def main():
             print(f"  {key:<42} {value}")
     print("\n## Test adaptatif (simulation, bench/simulation.py)")
     simulation.main()
+    print("\n## Import de la base élèves (SIECLE, bench/learner_import.py)")
+    learner_import.main()
 
 
 if __name__ == "__main__":

@@ -15,7 +15,10 @@ def learner_list(request):
     organization = request.organization
     filters = {
         "search": request.GET.get("search", "")[:100],
-        "divisions": [value[:255] for value in request.GET.getlist("classes")[:100] if value],
+        # Classes exist only for a school that manages its students; elsewhere the filter is
+        # not shown, and a stray `classes` must not empty the list.
+        "divisions": [value[:255] for value in request.GET.getlist("classes")[:100] if value]
+        if organization.is_managing_students else [],
         "certificability": request.GET.get("certificabilite", ""),
         "sort": request.GET.get("tri", "nom"),
     }
@@ -26,7 +29,17 @@ def learner_list(request):
         "chosen_divisions": filters["divisions"], "show_classes": organization.is_managing_students,
         "latest_import": learner_import_latest(organization) if request.membership.is_admin else None,
         "active_filters": bool(filters["search"] or filters["divisions"] or filters["certificability"]),
+        "sort_query": _query_without(request, "tri", "pageNumber"),
     })
+
+
+def _query_without(request, *names) -> str:
+    """The current filters for a sort link: without the current sort, or the links pile up
+    `tri=` parameters at every click."""
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode() + "&" if query else ""
 
 
 @orga_member_required

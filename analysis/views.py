@@ -32,7 +32,7 @@ def activity(request, campaign_id):
         return render(request, "analysis/activity_summary.html", {"campaign": campaign, **context})
     status = request.GET.get("status", "")
     search = request.GET.get("search", "")[:100]
-    divisions = _divisions_filter(request)
+    divisions = _divisions_filter(request, campaign)
     page = paginate(request, selectors.participants(campaign, status=status, search=search, divisions=divisions))
     for row in page.object_list:
         row.status_label = selectors.status_label(row, campaign)
@@ -43,7 +43,9 @@ def activity(request, campaign_id):
     })
 
 
-def _divisions_filter(request) -> list[str]:
+def _divisions_filter(request, campaign) -> list[str]:
+    if not campaign.organization.is_managing_students:
+        return []
     return [value[:255] for value in request.GET.getlist("classes")[:100] if value]
 
 
@@ -58,7 +60,7 @@ def _classes_context(campaign, divisions) -> dict:
 def results(request, campaign_id):
     campaign = get_campaign_for_member(request, campaign_id)
     search = request.GET.get("search", "")[:100]
-    divisions = _divisions_filter(request)
+    divisions = _divisions_filter(request, campaign)
     context = {**campaign_page_context(request, campaign, tab="results"), **_classes_context(campaign, divisions)}
     if campaign.is_assessment:
         stage = request.GET.get("palier", "")

@@ -10,13 +10,13 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from campaigns.models import Campaign
 from learning_content.repository import get_content
 from participations.models import CampaignParticipation
+from pixorga.queue import send_on_commit
 
 from . import recommendation
 from .models import CampaignAnalysis, JobStatus
@@ -34,7 +34,7 @@ TIME_LIMIT = timedelta(minutes=10)
 
 
 def _enqueue(campaign_id: int, delay: int) -> None:
-    transaction.on_commit(lambda: compute_campaign_analysis.apply_async((campaign_id,), countdown=delay))
+    send_on_commit(compute_campaign_analysis, (campaign_id,), countdown=delay)
 
 
 def campaign_analysis_request(campaign, *, now, delay: int = DEBOUNCE_SECONDS) -> CampaignAnalysis:

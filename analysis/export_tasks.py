@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 
 from campaigns.models import Campaign
 from learning_content.repository import get_content
+from pixorga.queue import send_on_commit
 
 from . import exports
 from .models import ExportJob, JobStatus
@@ -58,7 +59,7 @@ def export_request(*, campaign, user, format: str, now) -> ExportJob:
             )
         elif not _looks_stuck(job, now):
             return job
-        transaction.on_commit(lambda: build_export.delay(job.pk))
+        send_on_commit(build_export, (job.pk,))
     logger.info("export %s (%s) of campaign %s requested", job.pk, format, campaign.pk)
     return job
 

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
+from pixorga.queue import send_on_commit
+
 from .learner_files import MAX_FILE_SIZE, LearnerFileError, parse_learner_file
 from .learners import LearnerError
 from .models import LearnerImport, OrganizationLearner
@@ -56,7 +58,7 @@ def learner_import_request(*, organization, user, filename: str, data: bytes, no
             raise LearnerError("IMPORT_RUNNING", _("Un import est déjà en cours pour votre établissement."))
         job = LearnerImport.objects.create(organization=organization, created_by=user, filename=filename[:255], data=data)
         if enqueue:
-            transaction.on_commit(lambda: run_learner_import.delay(job.pk))
+            send_on_commit(run_learner_import, (job.pk,))
     logger.info("learner import %s requested by user %s for organization %s", job.pk, user.pk, organization.pk)
     return job
 

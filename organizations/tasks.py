@@ -6,6 +6,8 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from pixorga.queue import send_on_commit
+
 from .learner_import import learner_import_run
 from .models import Invitation
 
@@ -36,12 +38,11 @@ def send_invitation_email(invitation_id: int, accept_url: str) -> None:
 def enqueue_invitation_emails(request, sent) -> None:
     """Send each (re)issued invitation once the transaction commits; the link is built from
     the request because the token exists only here, never in the database."""
-    from django.db import transaction
     from django.urls import reverse
 
     for item in sent:
         url = request.build_absolute_uri(reverse("orga:invitation", args=[item.token]))
-        transaction.on_commit(lambda pk=item.invitation.pk, url=url: send_invitation_email.delay(pk, url))
+        send_on_commit(send_invitation_email, (item.invitation.pk, url))
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=600)

@@ -208,6 +208,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Jobs whose message was lost (Redis down when asked, worker killed) are sent again.
+CELERY_BEAT_SCHEDULE = {
+    "sweep-lost-jobs": {"task": "pixorga.tasks.sweep_lost_jobs", "schedule": 60.0},
+}
 
 # HTTPS and cookies: on by default in production, off for the embedded default and tests.
 HTTPS = env.bool("DJANGO_HTTPS", default=not DEBUG)

@@ -1,0 +1,131 @@
+"""Faults lose nothing: Redis down while pupils answer and send, a database connection cut
+under the app, jobs whose message was lost sent again by the sweep."""
+
+import logging
+from datetime import timedelta
+from urllib.request import urlopen
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from analysis.models import CampaignAnalysis, ExportJob, JobStatus
+from organizations.models import LearnerImport
+from participations.models import CampaignParticipation
+from pixorga.celery import app as celery_app
+from pixorga.demo_siecle import generated_students, siecle_xml
+from pixorga.sweep import requeue_stale_jobs
+from tests.factories import CampaignFactory
+from tests.participations.student import answer_all
+
+UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
+
+
+@pytest.fixture
+def redis_down(settings):
+    """Tasks go through a broker that refuses every connection."""
+    previous = (celery_app.conf.task_always_eager, celery_app.conf.broker_url)
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.broker_url = UNREACHABLE_BROKER
+    celery_app._pool = None
+    yield
+    celery_app.conf.task_always_eager, celery_app.conf.broker_url = previous
+    celery_app._pool = None
+
+
+@pytest.fixture
+def evaluation(school, teacher, referential):
+    return CampaignFactory(organization=school, creator=teacher, type="ASSESSMENT",
+                           target_profile_id="tp-rentree-3e", name="3e A - Rentrée")
+
+
+def test_with_redis_down_pupils_still_answer_and_send_and_the_sweep_catches_up(
+    client, evaluation, student, redis_down, caplog, django_capture_on_commit_callbacks
+):
+    client.force_login(student)
+    client.post(reverse("participations:start", args=[evaluation.code]))
+    participation = CampaignParticipation.objects.get()
+    answers = answer_all(client, participation.assessment_id)
+
+    with caplog.at_level(logging.ERROR, logger="pixorga.queue"), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("participations:results", args=[evaluation.code]))
+
+    assert answers > 0
+    assert response.status_code == 302
+    participation.refresh_from_db()
+    assert participation.status == "SHARED", "the sending is kept"
+    assert "not sent, the broker is unavailable" in caplog.text
+    analysis = CampaignAnalysis.objects.get(campaign=evaluation)
+    assert analysis.status == JobStatus.REQUESTED
+
+    celery_app.conf.task_always_eager = True
+    sent = requeue_stale_jobs(now=timezone.now() + timedelta(minutes=5))
+
+    assert sent["analyses"] == 1
+    analysis.refresh_from_db()
+    assert analysis.status == JobStatus.DONE
+    assert analysis.participant_count == 1
+
+
+def test_with_redis_down_an_export_asked_for_is_built_once_redis_is_back(
+    client, evaluation, teacher, redis_down, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(teacher)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("exports:start", args=[evaluation.pk]), {"format": "csv"})
+
+    assert response.status_code in (200, 302)
+    job = ExportJob.objects.get()
+    assert job.status == JobStatus.REQUESTED
+    celery_app.conf.task_always_eager = True
+    requeue_stale_jobs(now=timezone.now() + timedelta(minutes=5))
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+
+
+def test_with_redis_down_an_uploaded_student_base_is_imported_once_redis_is_back(
+    client, school, correspondent, redis_down, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    school.is_managing_students = True
+    school.save()
+    client.force_login(correspondent)
+    data = siecle_xml(school.external_id, generated_students(5, divisions=["3e A"]))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("orga:learner_import"), {"file": SimpleUploadedFile("eleves.xml", data)})
+
+    assert LearnerImport.objects.get().status == LearnerImport.Status.UPLOADED
+    celery_app.conf.task_always_eager = True
+    requeue_stale_jobs(now=timezone.now() + timedelta(minutes=5))
+    assert LearnerImport.objects.get().status == LearnerImport.Status.IMPORTED
+
+
+def test_the_sweep_leaves_alone_jobs_that_are_on_time_or_done(db, evaluation):
+    now = timezone.now()
+    CampaignAnalysis.objects.create(campaign=evaluation, requested_at=now)
+    ExportJob.objects.create(campaign=evaluation, requested_at=now - timedelta(days=1), status=JobStatus.DONE)
+
+    assert requeue_stale_jobs(now=now) == {"exports": 0, "analyses": 0, "imports": 0}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="cuts PostgreSQL connections")
+def test_database_connections_cut_under_the_app_are_replaced_at_the_next_request(live_server, evaluation):
+    """What a PostgreSQL restart looks like from a web process: its persistent connections are
+    dead. The next request checks its connection (CONN_HEALTH_CHECKS) and opens a new one."""
+    page = live_server.url + reverse("participations:entry", args=[evaluation.code])
+    assert urlopen(page).status == 200
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        assert cursor.fetchone()[0] >= 1, "the server's connection was cut"
+
+    assert urlopen(page).status == 200
+    assert urlopen(live_server.url + "/healthz").status == 200

@@ -6,7 +6,7 @@ DEV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast bench install chromium migrate content demo worker clean help
+.PHONY: run test test-fast bench audit install chromium migrate content demo worker clean help
 
 help:
 	@echo "make run    – installe, prépare la base (SQLite) et sert le site sur http://$(HOST):$(PORT)"
@@ -55,6 +55,10 @@ test: install chromium
 
 test-fast: install
 	$(PY) -m pytest -m "not browser"
+
+# Known vulnerabilities of the pinned dependencies (PyPI's advisory data); fails on any found.
+audit: install
+	$(PY) -m pip_audit -r requirements.txt --progress-spinner off
 
 bench: install
 	$(PY) bench/run.py

@@ -1,8 +1,12 @@
 """The teacher's pages on the school's pupils: "Élèves (n)" and a pupil's participations."""
 
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from organizations.access import orga_member_required
+from organizations import learners
+from organizations.access import orga_admin_required, orga_member_required
 from organizations.learner_import import learner_import_latest
 from organizations.models import OrganizationLearner
 from pixorga.pagination import paginate
@@ -53,3 +57,20 @@ def learner_detail(request, learner_id):
         "activity": selectors.learner_activity(participations),
         "show_classes": request.organization.is_managing_students,
     })
+
+
+@orga_admin_required
+def learner_delete(request, learner_id):
+    """"Supprimer" a participant, after a confirmation."""
+    learner = get_object_or_404(
+        OrganizationLearner.objects.alive(), pk=learner_id, organization=request.organization
+    )
+    if request.method == "POST":
+        try:
+            learners.learner_delete(learner=learner, membership=request.membership, now=timezone.now())
+        except learners.LearnerError as error:
+            messages.error(request, error.message)
+            return redirect("learners:detail", learner.pk)
+        messages.success(request, _("Le participant a été supprimé."))
+        return redirect("learners:list")
+    return render(request, "analysis/learners/delete.html", {"learner": learner})

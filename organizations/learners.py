@@ -275,3 +275,31 @@ def learners_generate_logins(*, organization, learner_ids) -> tuple[list[Generat
             rows.append(GeneratedLogin(learner.division, learner.last_name, learner.first_name, user.username, password))
     logger.info("logins generated for %s learner(s) of organization %s", len(rows), organization.pk)
     return rows, skipped
+
+
+ANONYMIZED = "(anonymisé)"
+
+
+def learner_delete(*, learner, membership, now) -> None:
+    """"Supprimer" a participant (admin, schools that do not import their base): he leaves the
+    list and is anonymized (§10.4), his participations with him (§2.7) — the statistics keep
+    them, with nobody behind. A school that imports its base disables pupils by importing."""
+    if not membership.is_admin or membership.organization_id != learner.organization_id:
+        raise LearnerError("NOT_ALLOWED", _("Seuls les administrateurs peuvent supprimer un participant."))
+    if membership.organization.is_managing_students:
+        raise LearnerError("MANAGED_BY_IMPORT", _(
+            "Les élèves d'un établissement qui importe sa base ne se suppriment pas : l'import désactive ceux qui sont partis."
+        ))
+    with transaction.atomic():
+        updated = OrganizationLearner.objects.filter(pk=learner.pk, deleted_at__isnull=True).update(
+            first_name=ANONYMIZED, last_name=ANONYMIZED, middle_name="", third_name="", preferred_last_name="",
+            birthdate=learner.birthdate.replace(month=1, day=1) if learner.birthdate else None,
+            sex="", birth_city="", birth_city_code="", birth_province_code="", birth_country_code="", mef_code="",
+            national_student_id="", user=None, deleted_at=now, deleted_by=membership.user, updated_at=now,
+        )
+        if updated:
+            learner.participations.filter(deleted_at__isnull=True).update(
+                deleted_at=now, deleted_by=membership.user, user=None, participant_external_id=""
+            )
+    logger.info("learner %s of organization %s deleted by user %s", learner.pk, learner.organization_id,
+                membership.user_id)

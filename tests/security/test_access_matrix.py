@@ -83,6 +83,7 @@ MATRIX = {
     "participations:identify": ("get", lambda w: {"code": w.campaign.code}, pupil_code()),
     "participations:associate": ("get", lambda w: {"code": w.campaign.code}, pupil_code()),
     "learners:detail": ("get", lambda w: {"learner_id": w.participation.organization_learner_id}, orga()),
+    "learners:delete": ("get", lambda w: {"learner_id": w.participation.organization_learner_id}, admin_only()),
     "participations:results": ("get", lambda w: {"code": w.evaluation.code}, pupil_code()),
     "participations:improve": ("post", lambda w: {"code": w.evaluation.code}, pupil_code()),
     "participations:retry": ("post", lambda w: {"code": w.campaign.code}, pupil_code()),

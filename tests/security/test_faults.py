@@ -28,10 +28,16 @@ def redis_down(settings):
     previous = (celery_app.conf.task_always_eager, celery_app.conf.broker_url)
     celery_app.conf.task_always_eager = False
     celery_app.conf.broker_url = UNREACHABLE_BROKER
-    celery_app._pool = None
+    forget_connections()
     yield
     celery_app.conf.task_always_eager, celery_app.conf.broker_url = previous
+    forget_connections()
+
+
+def forget_connections():
+    # Celery caches its connection pool and its producer pool on the first message sent.
     celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture

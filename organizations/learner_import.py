@@ -11,7 +11,9 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
@@ -86,7 +88,13 @@ def _claim(job_id: int, now) -> bool:
 
 
 def learner_import_run(job_id: int, *, now) -> str:
-    """The worker's side: validate, then import all or nothing."""
+    """The worker's side: validate, then import all or nothing. The problems are stored as
+    text, in the site's language whatever the language of the caller."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _run(job_id, now=now)
+
+
+def _run(job_id: int, *, now) -> str:
     if not _claim(job_id, now):
         return SKIPPED
     job = LearnerImport.objects.select_related("organization").get(pk=job_id)

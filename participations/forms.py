@@ -40,5 +40,5 @@ class IdentityForm(forms.Form):
             "required": _("Veuillez remplir le champ Date de naissance."),
             "invalid": _("Votre date de naissance n'est pas valide (jj/mm/aaaa)."),
         },
-        widget=forms.TextInput(attrs={"autocomplete": "bday", "inputmode": "numeric", "placeholder": "jj/mm/aaaa"}),
+        widget=forms.TextInput(attrs={"autocomplete": "bday", "inputmode": "numeric", "placeholder": _("jj/mm/aaaa")}),
     )

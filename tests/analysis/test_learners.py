@@ -353,9 +353,9 @@ def test_the_pupil_page_lists_his_participations_with_links_to_the_participant_p
     assert [row[0] for row in rows] == ["Évaluation 3e", "Collecte de rentrée"]
     sent = timezone.localdate().strftime("%d/%m/%Y")
     # Two sendings of the collection: the current one and the improved one.
-    assert rows[1] == ["Collecte de rentrée", "Collecter les profils Pix des participants", "10/09/2024", sent,
+    assert rows[1] == ["Collecte de rentrée", "Collecte de profils", "10/09/2024", sent,
                        "Profil reçu", "2"]
-    assert rows[0] == ["Évaluation 3e", "Évaluer les participants", "20/09/2024", "–", "En cours", "1"]
+    assert rows[0] == ["Évaluation 3e", "Évaluation", "20/09/2024", "–", "En cours", "1"]
     assert reverse("analysis:participant", args=[collection.pk, current.pk]) in page
     assert reverse("analysis:participant", args=[evaluation.pk, started.pk]) in page
     assert "Campagne effacée" not in page and "Participation effacée" not in page

@@ -3,6 +3,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -20,7 +21,7 @@ def first_password(request):
         update_session_auth_hash(request, user)
         messages.success(request, _("Votre mot de passe a été enregistré."))
         target = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-            target = "home"
+        if not target.startswith("/") or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = reverse("home")
         return redirect(target)
     return render(request, "account/first_password.html", {"form": form, "next": request.GET.get("next", "")})

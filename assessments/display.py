@@ -38,11 +38,17 @@ def expected_answer_text(challenge) -> str:
     return ""
 
 
+def _typed(value: str) -> str:
+    # A NUL character cannot be typed, and PostgreSQL refuses it in text.
+    return value.replace("\x00", "").strip()[:500]
+
+
 def answer_from_form(challenge, data) -> object:
     """The answer in the shape checking expects, from the posted form."""
     if challenge.type == "QCM":
-        return ",".join(sorted({value for value in data.getlist("answer") if value.strip()}, key=lambda v: (len(v), v)))
+        values = {_typed(value) for value in data.getlist("answer")}
+        return ",".join(sorted((value for value in values if value), key=lambda v: (len(v), v)))
     if challenge.type.startswith("QROCM"):
-        values = {item["key"]: data.get(f"answer-{item['key']}", "").strip()[:500] for item in challenge.inputs}
+        values = {item["key"]: _typed(data.get(f"answer-{item['key']}", "")) for item in challenge.inputs}
         return values if any(values.values()) else {}
-    return data.get("answer", "").strip()[:500]
+    return _typed(data.get("answer", ""))

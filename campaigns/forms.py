@@ -144,4 +144,4 @@ class CampaignDeleteForm(forms.Form):
 
 def selected_ids(values) -> list[int]:
     """The ticked campaign ids of a bulk action; anything else is ignored."""
-    return sorted({int(value) for value in values if value.isdigit() and len(value) < 12})
+    return sorted({int(value) for value in values if value.isascii() and value.isdigit() and len(value) < 12})

@@ -82,7 +82,7 @@ def _duplicate_initial(request, source_id) -> dict:
 @orga_member_required
 def campaign_create(request):
     source = request.GET.get("source", "")
-    initial = _duplicate_initial(request, source) if source.isdigit() else {}
+    initial = _duplicate_initial(request, source) if source.isascii() and source.isdigit() else {}
     form = CampaignCreateForm(request.POST or None, initial=initial, organization=request.organization, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

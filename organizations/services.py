@@ -51,6 +51,10 @@ def parse_email_list(raw: str) -> list[str]:
             validate_email(email)
         except ValidationError:
             invalid.append(email)
+            continue
+        # What an address may be (RFC 5321) and what the column holds.
+        if len(email) > 254:
+            invalid.append(email[:60] + "…")
     if invalid:
         raise ValidationError(
             _("Adresse(s) e-mail invalide(s) : %(emails)s.") % {"emails": ", ".join(invalid)},

@@ -194,7 +194,8 @@ def leave(request):
 def switch_organization(request):
     memberships = selectors.user_memberships(request.user)
     if request.method == "POST":
-        chosen = memberships.filter(organization_id=request.POST.get("organization")).first()
+        choice = request.POST.get("organization", "")
+        chosen = memberships.filter(organization_id=int(choice)).first() if choice.isascii() and choice.isdigit() and len(choice) < 12 else None
         if chosen is None:
             raise Http404
         request.session[SESSION_KEY] = chosen.organization_id

@@ -23,6 +23,8 @@ WRONG_CODE = _("Votre code est erroné, veuillez vérifier ou contacter l'organi
 
 
 def _campaign(code):
+    if not CODE_PATTERN.match(normalize_code(code)):
+        return None
     return (
         Campaign.objects.filter(code=normalize_code(code), deleted_at__isnull=True)
         .select_related("organization").first()

@@ -51,3 +51,21 @@ class LocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class QueryStringNulMiddleware:
+    """A NUL character in a filter (`?search=…`) means nothing to a person and PostgreSQL
+    refuses it in a query: the query string is read without it. Posted forms reject it with
+    a message (Django's CharField), answers drop it (assessments)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", ""):
+            cleaned = request.GET.copy()
+            for key in list(cleaned):
+                cleaned.setlist(key, [value.replace("\x00", "") for value in cleaned.getlist(key)])
+            cleaned._mutable = False
+            request.GET = cleaned
+        return self.get_response(request)

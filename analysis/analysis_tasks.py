@@ -7,6 +7,7 @@ never both compute and a request that lands during a computation is never lost.
 """
 
 import logging
+from collections import Counter
 from datetime import timedelta
 
 from celery import shared_task
@@ -20,6 +21,7 @@ from pixorga.queue import send_on_commit
 
 from . import recommendation
 from .models import CampaignAnalysis, JobStatus
+from .selectors import SnapshotValidatedSkillIds
 
 logger = logging.getLogger(__name__)
 
@@ -89,8 +91,10 @@ def campaign_analysis_refresh(campaign, analysis: CampaignAnalysis | None, *, sh
 
 
 def _shared_participations(campaign_id: int):
-    """(pk, user_id, is_improved, snapshot elements) of every shared, non-deleted participation,
-    by pk, one query per chunk (keyset pagination: no OFFSET scan)."""
+    """(pk, user_id, is_improved, validated skill ids of the snapshot) of every shared,
+    non-deleted participation, by pk, one query per chunk (keyset pagination: no OFFSET scan).
+    The database picks the validated ids out of the snapshot: the worker reads a few ids per
+    participant rather than every knowledge element."""
     last_pk = 0
     while True:
         rows = list(
@@ -99,7 +103,8 @@ def _shared_participations(campaign_id: int):
                 pk__gt=last_pk,
             )
             .order_by("pk")
-            .values_list("pk", "user_id", "is_improved", "snapshot__knowledge_elements")[:CHUNK_SIZE]
+            .values_list("pk", "user_id", "is_improved",
+                         SnapshotValidatedSkillIds("snapshot__knowledge_elements"))[:CHUNK_SIZE]
         )
         yield from rows
         if len(rows) < CHUNK_SIZE:
@@ -112,23 +117,24 @@ def campaign_analysis_compute(campaign_id: int) -> tuple[dict, int]:
     content = get_content()
     profile_id = Campaign.objects.filter(pk=campaign_id).values_list("target_profile_id", flat=True).first()
     profile = content.target_profiles.get(profile_id)
-    target = profile.skill_ids if profile else ()
-    target_set = set(target)
-    counted, latest_by_user = [], {}
-    for pk, user_id, is_improved, elements in _shared_participations(campaign_id):
-        validated = recommendation.validated_skill_ids(elements or ()) & target_set
+    masks = recommendation.SkillMasks(content, profile.skill_ids if profile else ())
+    # Participants as integers (a bit per skill of the parcours), counted by value: memory
+    # grows with the distinct results and the pupils, not with the knowledge elements.
+    counted, latest_by_user = Counter(), {}
+    for pk, user_id, is_improved, validated_ids in _shared_participations(campaign_id):
+        validated = masks.of(validated_ids or ())
         if not is_improved:
-            counted.append(validated)
+            counted[validated] += 1
         # §8.3 keeps each pupil's latest sending (rows come by pk), even while his newer
         # participation, started with "Envoi multiple", is not sent yet.
         latest_by_user[user_id if user_id is not None else -pk] = validated
     data = {
         "content_version": content.version,
-        "recommendations": recommendation.tube_recommendations(content, target, counted),
-        "competences": recommendation.competence_results(content, target, list(latest_by_user.values())),
+        "recommendations": recommendation.tube_recommendations_of(content, masks, counted),
+        "competences": recommendation.competence_results_of(content, masks, Counter(latest_by_user.values())),
         "competence_participant_count": len(latest_by_user),
     }
-    return data, len(counted)
+    return data, sum(counted.values())
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=int(TIME_LIMIT.total_seconds()))

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property, lru_cache
 from itertools import islice
 from zoneinfo import ZoneInfo
 
@@ -27,7 +28,13 @@ from assessments.models import Assessment
 from assessments.services import users_knowledge_elements
 from participations.models import CampaignParticipation, KnowledgeElementSnapshot
 from participations.selectors import knowledge_from_snapshot
-from pixorga.csv_format import BOM, FORMULA_TRIGGERS, csv_cell, csv_line, plain
+from pixorga.csv_format import (
+    BOM, FORMULA_TRIGGERS, LINE_END, SEPARATOR, csv_cell,
+    csv_line,  # noqa: F401 - the line CsvWriter writes, tested from here
+    plain,
+)
+
+from .selectors import SnapshotValidatedSkillIds
 
 PARIS = ZoneInfo("Europe/Paris")
 CHUNK_SIZE = 200
@@ -49,6 +56,8 @@ def utc_date(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d")
 
 
+# The same few fractions come back on every line (mastered skills out of a group's count).
+@lru_cache(maxsize=4096)
 def ratio(numerator: int, denominator: int, places: int) -> Decimal:
     if not denominator:
         return Decimal(0)
@@ -93,6 +102,11 @@ class Layout:
     # A SCO school managing its pupils: the `Classe` column (§9.0).
     with_division: bool = False
 
+    @cached_property
+    def participant_values(self):
+        # Built once per export: the headers' gettext calls cost more than the line itself.
+        return tuple(value for _header, value in _participant_columns(self))
+
 
 @dataclass(frozen=True, slots=True)
 class Participant:
@@ -109,6 +123,9 @@ class Participant:
     is_certifiable: bool | None = None
     # The snapshot frozen at sending; empty before.
     knowledge: tuple[algorithm.KnowledgeElement, ...] = ()
+    # Evaluations: the skills the snapshot validates, when read as such (then `knowledge` is
+    # not needed).
+    validated_skill_ids: frozenset[str] | None = None
     # Evaluations: 1 once the test is over, else the share of target skills tested.
     progression: Decimal | int | None = None
 
@@ -171,7 +188,7 @@ def headers(layout: Layout) -> list[str]:
 
 
 def line(layout: Layout, participant: Participant) -> list:
-    cells = [*_campaign_cells(layout), *(value(participant) for _, value in _participant_columns(layout))]
+    cells = [*_campaign_cells(layout), *(value(participant) for value in layout.participant_values)]
     if layout.is_assessment:
         return cells + _evaluation_cells(layout, participant)
     return cells + _collection_cells(layout, participant)
@@ -186,10 +203,7 @@ def _evaluation_cells(layout: Layout, participant: Participant) -> list:
     results_width = (1 if layout.stages else 0) + 1 + 3 * (len(layout.competences) + len(layout.areas))
     if not shared:
         return cells + [None] * results_width
-    latest = algorithm.latest_per_skill(participant.knowledge)
-    validated = layout.target_skill_ids.intersection(
-        skill_id for skill_id, element in latest.items() if element.status == algorithm.VALIDATED
-    )
+    validated = _validated_target_skills(layout, participant)
     if layout.stages:
         reached, _total = scoring.reached_stage(
             layout.stages, mastery_rate=participant.mastery_rate or 0, validated_count=len(validated),
@@ -201,6 +215,15 @@ def _evaluation_cells(layout: Layout, participant: Participant) -> list:
         mastered = len(validated & group.skill_ids)
         cells += [ratio(mastered, len(group.skill_ids), 2), len(group.skill_ids), mastered]
     return cells
+
+
+def _validated_target_skills(layout: Layout, participant: Participant) -> frozenset[str]:
+    if participant.validated_skill_ids is not None:
+        return layout.target_skill_ids.intersection(participant.validated_skill_ids)
+    latest = algorithm.latest_per_skill(participant.knowledge)
+    return layout.target_skill_ids.intersection(
+        skill_id for skill_id, element in latest.items() if element.status == algorithm.VALIDATED
+    )
 
 
 def _collection_cells(layout: Layout, participant: Participant) -> list:
@@ -306,11 +329,15 @@ def export_chunks(campaign, layout: Layout, *, chunk_size: int | None = None) ->
 
 
 def _participants(chunk: list[dict], layout: Layout) -> list[Participant]:
-    snapshots = dict(
-        KnowledgeElementSnapshot.objects.filter(
-            participation_id__in=[row["pk"] for row in chunk if row["status"] == Status.SHARED]
-        ).values_list("participation_id", "knowledge_elements")
+    shared_snapshots = KnowledgeElementSnapshot.objects.filter(
+        participation_id__in=[row["pk"] for row in chunk if row["status"] == Status.SHARED]
     )
+    # An evaluation's line needs only the validated skills; a profile's line needs the pix of
+    # every element.
+    snapshots = dict(shared_snapshots.values_list(
+        "participation_id",
+        SnapshotValidatedSkillIds("knowledge_elements") if layout.is_assessment else "knowledge_elements",
+    ))
     unfinished = {
         row["user_id"] for row in chunk
         if layout.is_assessment and row["user_id"] and row["status"] != Status.SHARED
@@ -334,7 +361,10 @@ def _participants(chunk: list[dict], layout: Layout) -> list[Participant]:
             external_id=row["participant_external_id"], created_at=row["created_at"],
             shared_at=row["shared_at"], mastery_rate=row["mastery_rate"], pix_score=row["pix_score"],
             is_certifiable=row["is_certifiable"],
-            knowledge=tuple(knowledge_from_snapshot(snapshots.get(row["pk"], ()))) if shared else (),
+            knowledge=tuple(knowledge_from_snapshot(snapshots.get(row["pk"]) or ()))
+            if shared and not layout.is_assessment else (),
+            validated_skill_ids=frozenset(snapshots.get(row["pk"]) or ())
+            if shared and layout.is_assessment else None,
             progression=progression,
         ))
     return participants
@@ -343,12 +373,26 @@ def _participants(chunk: list[dict], layout: Layout) -> list[Participant]:
 # --- Writers -------------------------------------------------------------------------------
 
 class CsvWriter:
+    # Most cells repeat from line to line (the campaign's, counts, ratios, Oui/Non, NA): each
+    # distinct value is formatted once. Floats are left out (0.0 == -0.0 but they print apart).
+    CACHED_CELLS = 20_000
+
     def __init__(self, path):
         self._file = open(path, "w", encoding="utf-8", newline="")
         self._file.write(BOM)
+        self._cells = {}
 
     def write(self, values) -> None:
-        self._file.write(csv_line(values))
+        cells, texts = self._cells, []
+        for value in values:
+            key = (value.__class__, value)
+            text = cells.get(key)
+            if text is None:
+                text = csv_cell(value)
+                if len(cells) < self.CACHED_CELLS and not isinstance(value, float):
+                    cells[key] = text
+            texts.append(text)
+        self._file.write(SEPARATOR.join(texts) + LINE_END)
 
     def close(self) -> None:
         self._file.flush()

@@ -8,6 +8,7 @@ bubble count.
 """
 
 import math
+from collections import Counter
 from collections.abc import Iterable
 from fractions import Fraction
 
@@ -92,18 +93,49 @@ def _tutorials(content, skill_ids) -> list[dict]:
     ]
 
 
+class SkillMasks:
+    """The campaign's skills as the bits of an integer. A participant's validated skills become
+    one small int, and the participants who validated the same skills one Counter entry: a
+    100,000-participant campaign then holds a few MB where a set per participant took 300."""
+
+    def __init__(self, content, target_skill_ids):
+        self.skills = _campaign_skills(content, target_skill_ids)
+        self._bits = {skill.id: 1 << index for index, skill in enumerate(self.skills)}
+
+    def of(self, skill_ids: Iterable[str]) -> int:
+        """The campaign's skills among skill_ids (others ignored)."""
+        mask = 0
+        for skill_id in skill_ids:
+            mask |= self._bits.get(skill_id, 0)
+        return mask
+
+    def skill_ids(self, mask: int) -> set[str]:
+        return {skill_id for skill_id, bit in self._bits.items() if mask & bit}
+
+
 def tube_recommendations(
-    content, target_skill_ids, participants_validated_skill_ids: list[set[str]]
+    content, target_skill_ids, participants_validated_skill_ids: Iterable[set[str]]
 ) -> list[dict]:
     """One row per tube of the campaign's skills, lowest average score (most to work on) first."""
-    skills = _campaign_skills(content, target_skill_ids)
+    masks = SkillMasks(content, target_skill_ids)
+    return tube_recommendations_of(
+        content, masks, Counter(masks.of(validated) for validated in participants_validated_skill_ids)
+    )
+
+
+def tube_recommendations_of(content, masks: SkillMasks, participants: Counter) -> list[dict]:
+    """`tube_recommendations` of participants counted by validated skills (mask → count). The
+    score of a tube depends only on which of its skills are validated: it is computed once per
+    combination met and weighted by the participants who have it, which sums exactly the same
+    fractions."""
+    skills = masks.skills
     if not skills:
         return []
     max_skill_level = max(skill.level for skill in skills)
     tubes: dict[str, dict[str, int]] = {}
     for skill in sorted(skills, key=lambda skill: skill.level):
         tubes.setdefault(skill.tube_id, {})[skill.id] = skill.level
-    participant_count = len(participants_validated_skill_ids)
+    participant_count = sum(participants.values())
     rows = []
     for tube_id, skill_levels in tubes.items():
         tube = content.tubes[tube_id]
@@ -111,9 +143,15 @@ def tube_recommendations(
         area = content.areas[competence.area_id]
         average = None
         if participant_count:
-            scores = (tube_score(skill_levels, validated, max_skill_level)
-                      for validated in participants_validated_skill_ids)
-            total = sum(scores, Fraction(0))
+            tube_mask = masks.of(skill_levels)
+            states = Counter()
+            for mask, count in participants.items():
+                states[mask & tube_mask] += count
+            total = sum(
+                (count * tube_score(skill_levels, masks.skill_ids(state), max_skill_level)
+                 for state, count in states.items()),
+                Fraction(0),
+            )
             average = total / participant_count
         rows.append({
             "tube_id": tube_id,
@@ -149,21 +187,29 @@ def _half_up(value: Fraction) -> int:
 
 
 def competence_results(
-    content, target_skill_ids, participants_validated_skill_ids: list[set[str]]
+    content, target_skill_ids, participants_validated_skill_ids: Iterable[set[str]]
 ) -> list[dict]:
     """§8.3: per competence of the campaign (by index), the targeted skills, the validated ones
     summed over the participants, their average and the average as a percentage."""
-    skills = _campaign_skills(content, target_skill_ids)
+    masks = SkillMasks(content, target_skill_ids)
+    return competence_results_of(
+        content, masks, Counter(masks.of(validated) for validated in participants_validated_skill_ids)
+    )
+
+
+def competence_results_of(content, masks: SkillMasks, participants: Counter) -> list[dict]:
+    """`competence_results` of participants counted by validated skills (mask → count)."""
     targeted: dict[str, set[str]] = {}
-    for skill in skills:
+    for skill in masks.skills:
         targeted.setdefault(skill.competence_id, set()).add(skill.id)
-    participant_count = len(participants_validated_skill_ids)
+    participant_count = sum(participants.values())
     rows = []
     for competence_id in sorted(targeted, key=lambda cid: _index_key(content.competences[cid].index)):
         competence = content.competences[competence_id]
         area = content.areas[competence.area_id]
         skill_ids = targeted[competence_id]
-        validated = sum(len(skill_ids & participant) for participant in participants_validated_skill_ids)
+        competence_mask = masks.of(skill_ids)
+        validated = sum((mask & competence_mask).bit_count() * count for mask, count in participants.items())
         average = Fraction(validated, participant_count) if participant_count else Fraction(0)
         rows.append({
             "competence_id": competence_id,

@@ -24,7 +24,7 @@ from django.core.management import call_command  # noqa: E402
 
 def main():
     call_command("migrate", verbosity=0)
-    from bench import content_load, learner_import, simulation
+    from bench import content_load, learner_import, scale, simulation
 
     print(f"Base : {os.environ['DATABASE_URL'].split('@')[-1]}")
     print("\n## Référentiel")
@@ -35,6 +35,8 @@ def main():
     simulation.main()
     print("\n## Import de la base élèves (SIECLE, bench/learner_import.py)")
     learner_import.main()
+    print("\n## Échelle : export, analyse et pages jusqu'à 100 000 participations (bench/scale.py)")
+    scale.main()
 
 
 if __name__ == "__main__":

@@ -21,8 +21,8 @@ pupils certifiable.
 
 On PostgreSQL the rows go through `COPY … FROM STDIN` in one transaction; when the role may,
 foreign keys are checked once at the end with one anti-join per key rather than row by row by
-the triggers (`session_replication_role = replica`); the tables are then analyzed, and those
-the pages read vacuumed. Elsewhere (SQLite) through bulk_create. Dates are fixed (the 2025
+the triggers (`session_replication_role = replica`); the tables are then vacuumed and
+analyzed. Elsewhere (SQLite) through bulk_create. Dates are fixed (the 2025
 rentrée), so the same seed gives the same rows.
 """
 
@@ -372,21 +372,15 @@ def _trusted_keys():
         cursor.execute("SET LOCAL session_replication_role = DEFAULT")
 
 
-# Read by the campaign pages: vacuumed so that index-only scans need no table visit, as on a
-# database that autovacuum has gone through. The others only get their statistics.
-VACUUMED = {model._meta.db_table
-            for model in (CampaignParticipation, OrganizationLearner, KnowledgeElementSnapshot)}
-
-
 def _settle(tables) -> None:
-    """Statistics (and the visibility map) of the tables just filled, as autovacuum would
-    leave them a moment after such a load; VACUUM only outside a transaction (not in tests)."""
+    """VACUUM ANALYZE of the tables just filled: statistics for the planner, the visibility map
+    for index-only scans and the space of a previous run's rows, as autovacuum (off on the bench
+    server) would leave them. Only ANALYZE inside a transaction (the tests)."""
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
         for table in tables:
-            vacuum = table in VACUUMED and not connection.in_atomic_block
-            cursor.execute(f"{'VACUUM ANALYZE' if vacuum else 'ANALYZE'} {table}")
+            cursor.execute(f"{'ANALYZE' if connection.in_atomic_block else 'VACUUM ANALYZE'} {table}")
 
 
 def generate(scale: int, *, seed: int = 0) -> dict:

@@ -139,13 +139,14 @@ WITH RECURSIVE classes(division) AS (
     FROM classes WHERE classes.division IS NOT NULL
 )
 SELECT division FROM classes
-WHERE division IS NOT NULL AND EXISTS (
+WHERE division IS NOT NULL AND (
     SELECT 1 FROM {learners} pupil JOIN {participations} participation
         ON participation.organization_learner_id = pupil.id
     WHERE pupil.organization_id = %(school)s AND pupil.division = classes.division
         AND participation.campaign_id = %(campaign)s AND NOT participation.is_improved
         AND participation.deleted_at IS NULL
-)
+    LIMIT 1
+) IS NOT NULL
 ORDER BY division
 """
 
@@ -154,7 +155,9 @@ def campaign_divisions(campaign) -> list[str]:
     """The classes of the campaign's participants, for the "Classes" filter. The school's
     classes are walked one by one along the pupils' (organization, division) index, each kept
     if one of its pupils takes part: a DISTINCT over the participants read all of them on every
-    view of a tab (80 ms for 100,000 on the bench machine, 1 ms this way)."""
+    view of a tab (80 ms for 100,000 on the bench machine, under 1 ms this way). The probe is a
+    scalar subquery with LIMIT 1, not EXISTS: PostgreSQL would turn an EXISTS into a join of
+    every participant again."""
     sql = _CAMPAIGN_DIVISIONS.format(
         learners=connection.ops.quote_name(OrganizationLearner._meta.db_table),
         participations=connection.ops.quote_name(CampaignParticipation._meta.db_table),

@@ -354,7 +354,7 @@ def explain_pages(results: dict[str, dict]) -> dict[str, list[dict]]:
     for name, page in results.items():
         rows = []
         for sql in page["sql"]:
-            if not sql.lstrip().upper().startswith("SELECT") or "django_session" in sql:
+            if not sql.lstrip().upper().startswith(("SELECT", "WITH")) or "django_session" in sql:
                 continue
             rows.append({"sql": sql, **explain(sql)})
         explained[name] = rows
@@ -411,7 +411,8 @@ def run() -> dict:
     print(f"  EXPLAIN {largest:,} — lectures ponctuelles")
     for name, row in report["lookups"].items():
         _print_plan(row, name)
-    path = Path(tempfile.gettempdir()) / f"bench-scale-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path = ROOT / "bench" / "results" / f"scale-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.parent.mkdir(exist_ok=True)
     path.write_text(json.dumps(report, indent=1, default=str))
     print(f"  (plans complets et chiffres : {path})")
     return report

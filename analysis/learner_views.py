@@ -12,6 +12,7 @@ from organizations.models import OrganizationLearner
 from pixorga.pagination import paginate
 
 from . import learner_selectors as selectors
+from .views import chosen_divisions
 
 
 @orga_member_required
@@ -19,10 +20,7 @@ def learner_list(request):
     organization = request.organization
     filters = {
         "search": request.GET.get("search", "")[:100],
-        # Classes exist only for a school that manages its students; elsewhere the filter is
-        # not shown, and a stray `classes` must not empty the list.
-        "divisions": [value[:255] for value in request.GET.getlist("classes")[:100] if value]
-        if organization.is_managing_students else [],
+        "divisions": chosen_divisions(request, organization),
         "certificability": request.GET.get("certificabilite", ""),
         "sort": request.GET.get("tri", "nom"),
     }

@@ -32,7 +32,7 @@ def activity(request, campaign_id):
         return render(request, "analysis/activity_summary.html", {"campaign": campaign, **context})
     status = request.GET.get("status", "")
     search = request.GET.get("search", "")[:100]
-    divisions = _divisions_filter(request, campaign)
+    divisions = chosen_divisions(request, campaign.organization)
     page = paginate(request, selectors.participants(campaign, status=status, search=search, divisions=divisions))
     for row in page.object_list:
         row.status_label = selectors.status_label(row, campaign)
@@ -43,8 +43,10 @@ def activity(request, campaign_id):
     })
 
 
-def _divisions_filter(request, campaign) -> list[str]:
-    if not campaign.organization.is_managing_students:
+def chosen_divisions(request, organization) -> list[str]:
+    """The "Classes" ticked. Classes exist only for a school that manages its students;
+    elsewhere the filter is not shown, and a stray `classes` must not empty a list."""
+    if not organization.is_managing_students:
         return []
     return [value[:255] for value in request.GET.getlist("classes")[:100] if value]
 
@@ -60,7 +62,7 @@ def _classes_context(campaign, divisions) -> dict:
 def results(request, campaign_id):
     campaign = get_campaign_for_member(request, campaign_id)
     search = request.GET.get("search", "")[:100]
-    divisions = _divisions_filter(request, campaign)
+    divisions = chosen_divisions(request, campaign.organization)
     context = {**campaign_page_context(request, campaign, tab="results"), **_classes_context(campaign, divisions)}
     if campaign.is_assessment:
         stage = request.GET.get("palier", "")

@@ -570,7 +570,7 @@ def _csv_rows(reader, columns: dict[str, int]) -> tuple[list[LearnerRow], list[F
         country = value["birth_country_code"]
         if country and not _INSEE_COUNTRY.fullmatch(country):
             report("COUNTRY_CODE_FORMAT", _(
-                "Le champ “%(field)s” doit être au format 99XXX (99100 pour la France)."
+                "Le champ “%(field)s” doit compter 5 chiffres commençant par 99 (99100 pour la France)."
             ) % {"field": _CSV_LABELS["birth_country_code"]})
         elif country == FRANCE_INSEE and not value["birth_city_code"]:
             report("FIELD_REQUIRED", _required(_CSV_LABELS["birth_city_code"]))

@@ -479,7 +479,7 @@ def test_generated_students_are_the_same_for_the_same_seed_and_plausible():
     ({"Code pays naissance*": "99132"}, "FIELD_REQUIRED",
      "Le champ “Libellé commune naissance” est obligatoire."),
     ({"Code pays naissance*": "100"}, "COUNTRY_CODE_FORMAT",
-     "Le champ “Code pays naissance” doit être au format 99XXX (99100 pour la France)."),
+     "Le champ “Code pays naissance” doit compter 5 chiffres commençant par 99 (99100 pour la France)."),
     ({"Code département naissance*": ""}, "FIELD_REQUIRED",
      "Le champ “Code département naissance” est obligatoire."),
     ({"Statut*": ""}, "FIELD_REQUIRED", "Le champ “Statut” est obligatoire."),

@@ -33,6 +33,7 @@ class AnswerError(Exception):
 class AnswerOutcome:
     answer: Answer
     completed: bool
+    answered_count: int
     replayed: bool = False
 
 
@@ -71,6 +72,16 @@ def user_knowledge_elements(user_id, *, until=None) -> list[algorithm.KnowledgeE
     if until is not None:
         rows = rows.filter(created_at__lte=until)
     return _knowledge_from_rows(rows.order_by("created_at", "pk").values(*_KNOWLEDGE_FIELDS))
+
+
+def _user_knowledge_and_assessed(user_id, assessment_id) -> tuple[list[algorithm.KnowledgeElement], set[str]]:
+    """The user's knowledge elements, oldest first, and the skills already assessed in this
+    assessment, read in one query."""
+    rows = list(
+        KnowledgeElement.objects.filter(user_id=user_id).order_by("created_at", "pk")
+        .values(*_KNOWLEDGE_FIELDS, "assessment_id")
+    )
+    return _knowledge_from_rows(rows), {row["skill_id"] for row in rows if row["assessment_id"] == assessment_id}
 
 
 def users_knowledge_elements(user_ids, skill_ids) -> dict[int, list[algorithm.KnowledgeElement]]:
@@ -160,45 +171,53 @@ def _result(challenge, value, *, skipped, started_at, now) -> str:
     return Answer.Result.OK if check_answer(challenge, value).is_ok else Answer.Result.KO
 
 
-def answer_save(*, assessment, user, challenge_id: str, value, skipped: bool, now) -> AnswerOutcome:
+def answer_save(*, assessment_id: int, user, challenge_id: str, value, skipped: bool, now) -> AnswerOutcome:
     """Record the answer to the challenge being asked, its knowledge elements, and ask the
-    next challenge. A replayed answer (double click, back button) changes nothing."""
+    next challenge. A replayed answer (double click, back button) changes nothing.
+
+    The answer loop's hot path: the locked assessment, its answers, the user's knowledge
+    elements, two inserts and one update; seven statements in one transaction.
+    Assessment.DoesNotExist when the assessment is not the user's."""
     content = get_content()
-    with transaction.atomic():
-        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-        if locked.user_id != user.pk:
-            raise AnswerError("NOT_YOURS", _("Cette évaluation ne vous appartient pas."))
-        existing = locked.answers.filter(challenge_id=challenge_id).first()
-        if existing is not None:
-            return AnswerOutcome(existing, locked.is_completed, replayed=True)
-        if locked.is_completed:
-            raise AnswerError("COMPLETED", _("Cette évaluation est terminée."))
-        if challenge_id != locked.current_challenge_id or challenge_id not in content.challenges:
-            raise AnswerError("NOT_ASKED", _("Cette question n'est pas celle qui vous est posée."))
-        challenge = content.challenges[challenge_id]
-        if not skipped and value in (None, "", {}, []):
-            raise AnswerError("EMPTY", _("Pour valider, répondez à la question. Sinon, passez."))
-        result = _result(challenge, value, skipped=skipped, started_at=locked.current_challenge_started_at, now=now)
-        answered = list(locked.answers.order_by("pk").values_list("challenge_id", "result"))
-        try:
-            with transaction.atomic():
-                answer = Answer.objects.create(assessment=locked, challenge_id=challenge_id, value=value, result=result)
-        except IntegrityError:
-            return AnswerOutcome(locked.answers.get(challenge_id=challenge_id), locked.is_completed, replayed=True)
-        assessed = set(locked.knowledge_elements.values_list("skill_id", flat=True))
-        new = algorithm.knowledge_elements_for_answer(
-            content, target_skill_ids=target_skill_ids(content, locked), skill_id=challenge.skill_id,
-            is_ok=result == Answer.Result.OK, assessed_skill_ids=assessed, now=now,
-        )
-        KnowledgeElement.objects.bulk_create([
-            KnowledgeElement(
-                user_id=user.pk, assessment=locked, answer=answer, skill_id=ke.skill_id,
-                competence_id=ke.competence_id, status=ke.status, source=ke.source, earned_pix=ke.earned_pix,
-                created_at=now,
+    try:
+        with transaction.atomic():
+            locked = Assessment.objects.select_for_update().get(pk=assessment_id, user_id=user.pk)
+            answered = list(locked.answers.order_by("pk").values_list("challenge_id", "result"))
+            if any(answered_id == challenge_id for answered_id, _result in answered):
+                replayed = locked.answers.get(challenge_id=challenge_id)
+                return AnswerOutcome(replayed, locked.is_completed, len(answered), replayed=True)
+            if locked.is_completed:
+                raise AnswerError("COMPLETED", _("Cette évaluation est terminée."))
+            if challenge_id != locked.current_challenge_id or challenge_id not in content.challenges:
+                raise AnswerError("NOT_ASKED", _("Cette question n'est pas celle qui vous est posée."))
+            challenge = content.challenges[challenge_id]
+            if not skipped and value in (None, "", {}, []):
+                raise AnswerError("EMPTY", _("Pour valider, répondez à la question. Sinon, passez."))
+            result = _result(challenge, value, skipped=skipped, started_at=locked.current_challenge_started_at, now=now)
+            answer = Answer.objects.create(assessment=locked, challenge_id=challenge_id, value=value, result=result)
+            knowledge, assessed = _user_knowledge_and_assessed(user.pk, locked.pk)
+            new = algorithm.knowledge_elements_for_answer(
+                content, target_skill_ids=target_skill_ids(content, locked), skill_id=challenge.skill_id,
+                is_ok=result == Answer.Result.OK, assessed_skill_ids=assessed, now=now,
             )
-            for ke in new
-        ])
-        knowledge = user_knowledge_elements(user.pk)
-        completed = _advance(content, locked, answered=[*answered, (challenge_id, result)],
-                             knowledge_elements=knowledge, now=now)
-    return AnswerOutcome(answer, completed)
+            KnowledgeElement.objects.bulk_create([
+                KnowledgeElement(
+                    user_id=user.pk, assessment=locked, answer=answer, skill_id=ke.skill_id,
+                    competence_id=ke.competence_id, status=ke.status, source=ke.source, earned_pix=ke.earned_pix,
+                    created_at=now,
+                )
+                for ke in new
+            ])
+            answered.append((challenge_id, result))
+            completed = _advance(content, locked, answered=answered, knowledge_elements=[*knowledge, *new], now=now)
+    except IntegrityError:
+        # Without row locks (SQLite), a concurrent request recorded the same answer first: the
+        # transaction is rolled back whole and this request is a replay.
+        replayed = Answer.objects.select_related("assessment").filter(
+            assessment_id=assessment_id, assessment__user_id=user.pk, challenge_id=challenge_id
+        ).first()
+        if replayed is None:
+            raise
+        return AnswerOutcome(replayed, replayed.assessment.is_completed, replayed.assessment.answers.count(),
+                             replayed=True)
+    return AnswerOutcome(answer, completed, len(answered))

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,10 +29,10 @@ def _own_assessment(request, assessment_id) -> Assessment:
 
 @login_required
 def challenge(request, assessment_id):
-    assessment = _own_assessment(request, assessment_id)
     now = timezone.now()
     if request.method == "POST":
-        return _answer(request, assessment, now)
+        return _answer(request, assessment_id, now)
+    assessment = _own_assessment(request, assessment_id)
     if assessment.is_completed:
         return redirect(assessment.end_path)
     current = services.assessment_current_challenge(assessment, now=now)
@@ -55,26 +56,31 @@ def _render_challenge(request, assessment, current, *, error=None, status=200):
     return render(request, "assessments/challenge.html", context, status=status)
 
 
-def _answer(request, assessment, now):
+def _answer(request, assessment_id, now):
+    """The answer loop's POST: the assessment is read once, locked, by the service."""
     content = get_content()
     challenge_id = request.POST.get("challenge_id", "")
     current = content.challenges.get(challenge_id)
     if current is None:
-        return redirect("assessments:challenge", assessment.pk)
+        _own_assessment(request, assessment_id)
+        return redirect("assessments:challenge", assessment_id)
     skipped = request.POST.get("action") == "skip"
     value = None if skipped else answer_from_form(current, request.POST)
     try:
         outcome = services.answer_save(
-            assessment=assessment, user=request.user, challenge_id=challenge_id, value=value, skipped=skipped, now=now
+            assessment_id=assessment_id, user=request.user, challenge_id=challenge_id, value=value, skipped=skipped,
+            now=now,
         )
+    except Assessment.DoesNotExist:
+        raise Http404 from None
     except services.AnswerError as error:
         if error.code == "EMPTY":
+            assessment = _own_assessment(request, assessment_id)
             return _render_challenge(request, assessment, current, error=_empty_message(current), status=422)
-        return redirect("assessments:challenge", assessment.pk)
-    answered = assessment.answers.count()
-    if outcome.completed or answered % CHECKPOINT_EVERY == 0:
-        return redirect("assessments:checkpoint", assessment.pk)
-    return redirect("assessments:challenge", assessment.pk)
+        return redirect("assessments:challenge", assessment_id)
+    if outcome.completed or outcome.answered_count % CHECKPOINT_EVERY == 0:
+        return redirect("assessments:checkpoint", assessment_id)
+    return redirect("assessments:challenge", assessment_id)
 
 
 def _empty_message(current):

@@ -47,7 +47,7 @@ def take_test(assessment: Assessment, *, level: int, now, max_answers: int | Non
             assessment_start_timer(assessment=assessment, challenge_id=challenge.id, now=now)
         knows = content.skills[challenge.skill_id].level <= level
         answer_save(
-            assessment=assessment, user=assessment.user, challenge_id=challenge.id,
+            assessment_id=assessment.pk, user=assessment.user, challenge_id=challenge.id,
             value=right_answer(challenge) if knows else wrong_answer(challenge), skipped=False, now=now,
         )
         assessment.refresh_from_db()

@@ -56,7 +56,7 @@ def test_a_timed_challenge_answered_too_late_is_not_validated(student, evaluatio
         current_challenge_id=challenge.id, current_challenge_started_at=start)
     value = str(challenge.solution) if challenge.type == "QCU" else challenge.solution[0]
 
-    outcome = answer_save(assessment=participation.assessment, user=student, challenge_id=challenge.id, value=value,
+    outcome = answer_save(assessment_id=participation.assessment_id, user=student, challenge_id=challenge.id, value=value,
                           skipped=False, now=start + timedelta(seconds=challenge.timer + 30))
 
     assert outcome.answer.result == Answer.Result.TIMED_OUT
@@ -70,7 +70,7 @@ def test_a_timed_challenge_answered_in_time_is_checked(student, evaluation):
         current_challenge_id=challenge.id, current_challenge_started_at=start)
     value = str(challenge.solution) if challenge.type == "QCU" else challenge.solution[0]
 
-    outcome = answer_save(assessment=participation.assessment, user=student, challenge_id=challenge.id, value=value,
+    outcome = answer_save(assessment_id=participation.assessment_id, user=student, challenge_id=challenge.id, value=value,
                           skipped=False, now=start + timedelta(seconds=challenge.timer - 5))
 
     assert outcome.answer.result == Answer.Result.OK

@@ -60,7 +60,13 @@ test-fast: install
 audit: install
 	$(PY) -m pip_audit -r requirements.txt --progress-spinner off
 
-bench: install
+# The HTTP loads' generator (Locust) lives in a virtualenv of its own.
+$(VENV)-load/.installed: bench/requirements-load.txt
+	$(PYTHON) -m venv $(VENV)-load
+	$(VENV)-load/bin/pip install --quiet --disable-pip-version-check -r bench/requirements-load.txt
+	touch $@
+
+bench: install $(VENV)-load/.installed
 	$(PY) bench/run.py
 
 clean:

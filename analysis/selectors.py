@@ -115,16 +115,18 @@ def activity_by_day(campaign) -> list[dict]:
 
 
 def _matching(rows, campaign, search: str, divisions=()):
-    """Every word of the search in the first name, the last name or the external id; in one
-    of the classes if any is chosen. Either joins the pupils: naming the school there too lets
-    the database start from a class through the pupils' (organization, division) index."""
+    """Every word of the search in the first name, the last name or (when the campaign asks for
+    one) the external id; in one of the classes if any is chosen. Either joins the pupils:
+    naming the school there too lets the database start from a class through the pupils'
+    (organization, division) index, or from a word through the names' trigram indexes."""
     if search.split() or divisions:
         rows = rows.filter(organization_learner__organization_id=campaign.organization_id)
     for word in search.split():
-        rows = rows.filter(
-            Q(organization_learner__first_name__icontains=word) | Q(organization_learner__last_name__icontains=word)
-            | Q(participant_external_id__icontains=word)
-        )
+        matches = Q(organization_learner__first_name__icontains=word) | Q(organization_learner__last_name__icontains=word)
+        if campaign.external_id_label:
+            # Only then: an OR across the two tables keeps PostgreSQL off the names' trigram indexes.
+            matches |= Q(participant_external_id__icontains=word)
+        rows = rows.filter(matches)
     if divisions:
         rows = rows.filter(organization_learner__division__in=divisions)
     return rows

@@ -383,9 +383,10 @@ def _settle(tables) -> None:
             cursor.execute(f"{'ANALYZE' if connection.in_atomic_block else 'VACUUM ANALYZE'} {table}")
 
 
-def generate(scale: int, *, seed: int = 0) -> dict:
+def generate(scale: int, *, seed: int = 0, rates: tuple[float, float] = (SHARED_RATE, TO_SHARE_RATE)) -> dict:
     """Builds the school (replacing the one of the same scale and seed) and returns its ids,
-    the rows written per table and the time taken."""
+    the rows written per table and the time taken. rates: the shares of evaluation
+    participations sent and finished without sending (the rest are half-way)."""
     started = time.perf_counter()
     content = get_content()
     plan = _Plan(content)
@@ -412,7 +413,8 @@ def generate(scale: int, *, seed: int = 0) -> dict:
         rng = random.Random(f"{seed}/{scale}")
         end_path = reverse("participations:results", args=[evaluation.code])
         context = _Round(plan=plan, rng=rng, writer=writer, ids=ids, organization=organization,
-                         evaluation=evaluation, collection=collection, end_path=end_path, statuses=statuses)
+                         evaluation=evaluation, collection=collection, end_path=end_path, statuses=statuses,
+                         rates=rates)
         with _trusted_keys() as trusted:
             for first in range(0, scale, ROUND):
                 context.write(students[first:first + ROUND], first_index=first)
@@ -458,8 +460,9 @@ def find_generated(scale: int, *, seed: int = 0) -> dict | None:
 class _Round:
     """Builds and writes the rows of a slice of pupils."""
 
-    def __init__(self, *, plan, rng, writer, ids, organization, evaluation, collection, end_path, statuses):
+    def __init__(self, *, plan, rng, writer, ids, organization, evaluation, collection, end_path, statuses, rates):
         self.plan, self.rng, self.writer, self.ids = plan, rng, writer, ids
+        self.shared_rate, self.to_share_rate = rates
         self.organization, self.evaluation, self.collection = organization, evaluation, collection
         self.end_path, self.statuses = end_path, statuses
 
@@ -538,9 +541,9 @@ class _Round:
         plan, rng = self.plan, self.rng
         levels = {tube_id: rng.randint(0, max(plan.runs[tube_id])) for tube_id in plan.tubes}
         draw = rng.random()
-        evaluation = Status.SHARED if draw < SHARED_RATE else (
-            Status.TO_SHARE if draw < SHARED_RATE + TO_SHARE_RATE else Status.STARTED)
-        collection = Status.SHARED if rng.random() < SHARED_RATE else Status.TO_SHARE
+        evaluation = Status.SHARED if draw < self.shared_rate else (
+            Status.TO_SHARE if draw < self.shared_rate + self.to_share_rate else Status.STARTED)
+        collection = Status.SHARED if rng.random() < self.shared_rate else Status.TO_SHARE
         joined = RENTREE + timedelta(days=rng.randrange(EVALUATION_DAYS),
                                      seconds=rng.randrange(2 * 3600, 11 * 3600))
         # The engine mixes the tubes; a rotation per pupil is enough to vary where one stops.

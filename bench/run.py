@@ -22,21 +22,43 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 
 
-def main():
-    call_command("migrate", verbosity=0)
-    from bench import content_load, learner_import, scale, simulation
+def _content():
+    from bench import content_load
 
-    print(f"Base : {os.environ['DATABASE_URL'].split('@')[-1]}")
-    print("\n## Référentiel")
     for key, value in content_load.run().items():
         if not key.startswith("_"):
             print(f"  {key:<42} {value}")
-    print("\n## Test adaptatif (simulation, bench/simulation.py)")
-    simulation.main()
-    print("\n## Import de la base élèves (SIECLE, bench/learner_import.py)")
-    learner_import.main()
-    print("\n## Échelle : export, analyse et pages jusqu'à 100 000 participations (bench/scale.py)")
-    scale.main()
+
+
+def _module(name):
+    def run():
+        import importlib
+
+        importlib.import_module(f"bench.{name}").main()
+    return run
+
+
+PARTS = {
+    "content": ("Référentiel", _content),
+    "simulation": ("Test adaptatif (simulation, bench/simulation.py)", _module("simulation")),
+    "learners": ("Import de la base élèves (SIECLE, bench/learner_import.py)", _module("learner_import")),
+    "scale": ("Échelle : export, analyse et pages jusqu'à 100 000 participations (bench/scale.py)", _module("scale")),
+    "http": ("Charges HTTP : boucle réponse, connexions, envois (bench/http_load.py)", _module("http_load")),
+}
+
+
+def main():
+    """`bench/run.py [part …]`: every part by default (BENCH_PARTS or arguments choose)."""
+    chosen = sys.argv[1:] or os.environ.get("BENCH_PARTS", "").split() or list(PARTS)
+    unknown = set(chosen) - set(PARTS)
+    if unknown:
+        raise SystemExit(f"parties inconnues : {', '.join(sorted(unknown))} (au choix : {', '.join(PARTS)})")
+    call_command("migrate", verbosity=0)
+    print(f"Base : {os.environ['DATABASE_URL'].split('@')[-1]}")
+    for name in chosen:
+        title, part = PARTS[name]
+        print(f"\n## {title}")
+        part()
 
 
 if __name__ == "__main__":

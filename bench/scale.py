@@ -267,6 +267,8 @@ def pages(data) -> dict[str, str]:
         "Activité, filtres (envoyés, 3e A, « ma »)": reverse("analysis:activity", args=[evaluation])
         + "?status=SHARED&classes=3e+A&search=ma",
         "Activité, recherche seule (« ma »)": reverse("analysis:activity", args=[evaluation]) + "?search=ma",
+        "Activité, recherche d'un nom (« martin »)": reverse("analysis:activity", args=[evaluation])
+        + "?search=martin",
         "Résultats": reverse("analysis:results", args=[evaluation]),
         "Résultats, filtres (3e A, palier 1, « ma »)": reverse("analysis:results", args=[evaluation])
         + "?classes=3e+A&palier=1&search=ma",

@@ -1,6 +1,8 @@
 """Markdown written by teachers (landing texts) and by content authors, rendered to HTML that
 cannot run anything: Markdown first, then an allow-list sanitizer (nh3)."""
 
+from functools import lru_cache
+
 import markdown as markdown_lib
 import nh3
 
@@ -11,7 +13,9 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"scope"}}
 
 
+@lru_cache(maxsize=2048)
 def render_markdown(text: str) -> str:
+    """Pure and called on every challenge page: the last 2,048 texts are kept rendered."""
     html = markdown_lib.markdown(text or "", extensions=["sane_lists", "tables"], output_format="html")
     # Headings start at h2: the page already has its h1.
     for level in (3, 2, 1):

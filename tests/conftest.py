@@ -84,20 +84,9 @@ def client_of(client):
     return sign_in
 
 
-@pytest.fixture
-def real_worker(transactional_db, settings, tmp_path):
-    """A real Celery worker process on the test database (PostgreSQL + Redis only: SQLite's
-    test database is private to this process). Use with the `services` marker."""
-    database = settings.DATABASES["default"]
-    if not os.environ.get("REDIS_URL") or database["ENGINE"] != "django.db.backends.postgresql":
-        pytest.skip("needs PostgreSQL and Redis (DATABASE_URL and REDIS_URL)")
-    celery_app.control.purge()
-    mail_dir = tmp_path / "mail"
-    env = {
-        **os.environ,
-        "DATABASE_URL": "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(**database),
-        "EMAIL_URL": f"filemail:///{mail_dir}",  # django-environ drops one leading slash
-    }
+def start_worker(database: dict, env: dict):
+    """A Celery worker process (`-P solo`) on this test database; its output in `.log`."""
+    env = {**os.environ, "DATABASE_URL": "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(**database), **env}
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "pixorga", "worker", "-P", "solo", "--without-gossip",
          "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
@@ -116,14 +105,32 @@ def real_worker(transactional_db, settings, tmp_path):
     if not ready.wait(60):
         process.kill()
         pytest.fail("the Celery worker did not start:\n" + "".join(log[-30:]))
-    process.mail_dir = mail_dir
     process.log = log
-    yield process
+    return process
+
+
+def stop_worker(process) -> None:
     process.terminate()
     try:
         process.wait(15)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@pytest.fixture
+def real_worker(transactional_db, settings, tmp_path):
+    """A real Celery worker process on the test database (PostgreSQL + Redis only: SQLite's
+    test database is private to this process). Use with the `services` marker."""
+    database = settings.DATABASES["default"]
+    if not os.environ.get("REDIS_URL") or database["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("needs PostgreSQL and Redis (DATABASE_URL and REDIS_URL)")
+    celery_app.control.purge()
+    mail_dir = tmp_path / "mail"
+    # django-environ drops one leading slash
+    process = start_worker(database, {"EMAIL_URL": f"filemail:///{mail_dir}"})
+    process.mail_dir = mail_dir
+    yield process
+    stop_worker(process)
 
 
 def wait_for(predicate, timeout=30.0, interval=0.2):

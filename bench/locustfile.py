@@ -1,0 +1,191 @@
+"""The HTTP loads of bench/http_load.py, run by Locust in a process of its own (pinned to the
+other core). Not imported by the application.
+
+BENCH_LOAD_FILE names the JSON written by http_load.py: the pupils' sessions, logins and the
+campaign codes. Each user class plays one scenario of issue #8:
+
+- Bare: GET of a view that reads nothing (the ceiling of the same gunicorn);
+- AnswerLoop: "POST answer → GET next challenge", as a pupil half-way through his test;
+- JoinStorm: sign in, type the code, "Je commence", first challenge; once per pupil;
+- ShareBurst: "J'envoie mes résultats", once per pupil.
+"""
+
+import html
+import json
+import os
+import random
+import re
+
+from gevent import sleep
+from locust import FastHttpUser, constant, events, task
+from locust.exception import StopUser
+
+DATA = json.loads(open(os.environ["BENCH_LOAD_FILE"], encoding="utf-8").read())
+CSRF = DATA["csrf"]
+ANSWERERS = iter(DATA["answerers"])
+JOINERS = iter(DATA["joiners"])
+SHARERS = iter(DATA["sharers"])
+
+CHALLENGE_ID = re.compile(r'name="challenge_id" value="([^"]+)"')
+CHOICE = re.compile(r'name="answer" value="(\d+)"')
+SELECT = re.compile(r'<select[^>]*name="(answer-[^"]+)"[^>]*>(.*?)</select>', re.S)
+OPTION = re.compile(r'<option value="([^"]*)"')
+TEXT = re.compile(r'<input class="fr-input" type="text"[^>]*name="(answer(?:-[^"]+)?)"')
+CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# The answers the server acknowledged, checked against the database afterwards (no loss).
+ACKNOWLEDGED: list[tuple[int, str]] = []
+
+
+@events.quitting.add_listener
+def _write_acknowledged(environment, **_kwargs):
+    if os.environ.get("BENCH_ACK_FILE"):
+        with open(os.environ["BENCH_ACK_FILE"], "w", encoding="utf-8") as out:
+            json.dump(ACKNOWLEDGED, out)
+
+
+WORDS = ("42", "JPEG", "Paris", "ctrl", "3", "oui", "tableur", "https")
+
+
+def answer_form(page: str, rng: random.Random) -> dict:
+    """A plausible answer to the challenge shown: a choice, an option, or a word typed."""
+    fields = {"action": "skip" if rng.random() < 0.05 else "validate"}
+    choices = CHOICE.findall(page)
+    if choices:
+        fields["answer"] = rng.choice(choices)
+    for name, options in SELECT.findall(page):
+        values = [value for value in OPTION.findall(options) if value]
+        if values:
+            fields[name] = html.unescape(rng.choice(values))
+    for name in TEXT.findall(page):
+        fields[name] = rng.choice(WORDS)
+    return fields
+
+
+def stay():
+    """A pupil who is done stays (idle) until the end: a user that stopped would be replaced by
+    Locust's spawner, and the arrival rate would no longer be the one asked for."""
+    while True:
+        sleep(3600)
+
+
+def form_headers(cookies: str) -> dict:
+    return {"Cookie": cookies, "Content-Type": "application/x-www-form-urlencoded"}
+
+
+class Bare(FastHttpUser):
+    wait_time = constant(0)
+
+    @task
+    def bare(self):
+        self.client.get("/bench/bare/", name="bare view")
+
+
+class AnswerLoop(FastHttpUser):
+    """A pupil answering as fast as the server lets him (no think time: a throughput test)."""
+
+    wait_time = constant(0)
+
+    def on_start(self):
+        self.rng = random.Random()
+        self._next_pupil()
+
+    def _next_pupil(self):
+        pupil = next(ANSWERERS, None)
+        if pupil is None:
+            raise StopUser()
+        self.assessment_id = pupil["assessment_id"]
+        self.url = f"/evaluations/{pupil['assessment_id']}/"
+        self.timer_url = f"/evaluations/{pupil['assessment_id']}/demarrer-epreuve/"
+        self.cookies = f"sessionid={pupil['session']}; csrftoken={CSRF}"
+
+    def _challenge_page(self):
+        with self.client.get(self.url, headers={"Cookie": self.cookies}, allow_redirects=False,
+                             name="GET challenge", catch_response=True) as response:
+            if response.status_code == 302:
+                response.success()
+                return None
+            if response.status_code != 200:
+                response.failure(f"{response.status_code}")
+                return None
+            return response.text
+
+    @task
+    def answer(self):
+        page = self._challenge_page()
+        if page is None:
+            self._next_pupil()
+            return
+        challenge_id = CHALLENGE_ID.search(page).group(1)
+        if "Commencer l'épreuve" in page:
+            self.client.post(self.timer_url, data={"challenge_id": challenge_id, "csrfmiddlewaretoken": CSRF},
+                             headers=form_headers(self.cookies), allow_redirects=False, name="POST start timer")
+            page = self._challenge_page()
+            if page is None:
+                return
+        form = {"challenge_id": challenge_id, "csrfmiddlewaretoken": CSRF, **answer_form(page, self.rng)}
+        with self.client.post(self.url, data=form, headers=form_headers(self.cookies), allow_redirects=False,
+                              name="POST answer", catch_response=True) as response:
+            if response.status_code == 302:
+                response.success()
+                ACKNOWLEDGED.append((self.assessment_id, challenge_id))
+            else:
+                response.failure(f"{response.status_code}")
+
+
+class JoinStorm(FastHttpUser):
+    """A pupil who signs in and joins the campaign once, at a pupil's pace (a second between
+    pages), then leaves."""
+
+    wait_time = constant(1)
+
+    def on_start(self):
+        self.pupil = next(JOINERS, None)
+        if self.pupil is None:
+            stay()
+
+    def _csrf(self, page: str) -> str:
+        return CSRF_FIELD.search(page).group(1)
+
+    @task
+    def join(self):
+        client, code = self.client, DATA["join_code"]
+        page = client.get("/compte/login/", name="GET sign-in").text
+        client.post("/compte/login/", data={"login": self.pupil["login"], "password": DATA["password"],
+                                            "csrfmiddlewaretoken": self._csrf(page)},
+                    name="POST sign-in", allow_redirects=False)
+        page = client.get("/campagnes/", name="GET J'ai un code").text
+        client.post("/campagnes/", data={"code": code, "csrfmiddlewaretoken": self._csrf(page)},
+                    name="POST code", allow_redirects=False)
+        page = client.get(f"/campagnes/{code}", name="GET campaign landing").text
+        with client.post(f"/campagnes/{code}/commencer/", data={"csrfmiddlewaretoken": self._csrf(page)},
+                         name="POST Je commence", allow_redirects=False, catch_response=True) as response:
+            target = response.headers.get("Location", "")
+            if response.status_code == 302 and "/evaluations/" in target:
+                response.success()
+            else:
+                response.failure(f"{response.status_code} {target}")
+                stay()
+        client.get(target, name="GET first challenge")
+        stay()
+
+
+class ShareBurst(FastHttpUser):
+    """A pupil at the end of his test who clicks "J'envoie mes résultats" once."""
+
+    wait_time = constant(0)
+
+    @task
+    def share(self):
+        pupil = next(SHARERS, None)
+        if pupil is None:
+            stay()
+        url = f"/campagnes/{DATA['share_code']}/evaluation/resultats/"
+        cookies = f"sessionid={pupil['session']}; csrftoken={CSRF}"
+        with self.client.post(url, data={"csrfmiddlewaretoken": CSRF}, headers=form_headers(cookies),
+                              allow_redirects=False, name="POST J'envoie mes résultats",
+                              catch_response=True) as response:
+            if response.status_code == 302:
+                response.success()
+            else:
+                response.failure(f"{response.status_code}")
+        stay()

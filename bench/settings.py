@@ -1,0 +1,13 @@
+"""The settings of the HTTP load runs (bench/http_load.py): production settings (DEBUG off)
+served over plain HTTP on the loopback, with the bare view of bench/urls.py.
+
+The per-IP sign-in limit is raised: the load generator's single address stands for the
+thousands of schools that sign in at the same time; the per-account limits are unchanged."""
+
+from pixorga.settings import *  # noqa: F403
+from pixorga.settings import ACCOUNT_RATE_LIMITS
+
+ROOT_URLCONF = "bench.urls"
+SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "login": "100000/m/ip"}

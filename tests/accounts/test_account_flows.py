@@ -54,6 +54,15 @@ def test_login_is_throttled_after_repeated_failures(client, teacher):
     assert "_auth_user_id" not in client.session
 
 
+def test_two_classes_sign_in_from_the_school_network_in_the_same_minute(client, db):
+    pupils = [UserFactory() for _ in range(60)]
+
+    for pupil in pupils:
+        client.post(reverse("account_login"), {"login": pupil.email, "password": "Pix-Test-2026"})
+        assert client.session.get("_auth_user_id") == str(pupil.pk), f"pupil {pupils.index(pupil) + 1} refused"
+        client.logout()
+
+
 def test_the_super_admin_creates_a_school_and_invites_its_first_admin(client, db, django_capture_on_commit_callbacks):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
 

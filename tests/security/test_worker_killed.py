@@ -96,7 +96,8 @@ def kill(process):
 
 def test_an_export_whose_worker_is_killed_midway_is_rebuilt_whole(services, school):
     first = services()
-    job = ExportJob.objects.create(campaign_id=school["evaluation_id"], format="csv", requested_by_id=school["teacher_id"])
+    job = ExportJob.objects.create(campaign_id=school["evaluation_id"], format="csv", requested_by_id=school["teacher_id"],
+                                   requested_at=timezone.now())
     build_export.delay(job.pk)
     assert wait_for(lambda: ExportJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).exists(), interval=0.002), (
         "".join(first.log[-30:]))

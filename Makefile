@@ -70,4 +70,4 @@ bench: install $(VENV)-load/.installed
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) $(VENV)-load db.sqlite3 staticfiles

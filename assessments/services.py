@@ -176,7 +176,7 @@ def answer_save(*, assessment_id: int, user, challenge_id: str, value, skipped: 
     next challenge. A replayed answer (double click, back button) changes nothing.
 
     The answer loop's hot path: the locked assessment, its answers, the user's knowledge
-    elements, two inserts and one update; seven statements in one transaction.
+    elements, two inserts and one update; six statements in one transaction.
     Assessment.DoesNotExist when the assessment is not the user's."""
     content = get_content()
     try:

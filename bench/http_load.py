@@ -127,7 +127,7 @@ def prepare(workdir: Path) -> dict:
     print(f"  école de {PUPILS:,} élèves générée en {time.perf_counter() - started:.1f} s : "
           f"{len(answering):,} en cours, {len(sharing):,} à envoyer ; campagne {storm.code} pour la connexion")
     return {"path": path, "storm_campaign_id": storm.pk, "evaluation_id": evaluation.pk,
-            "answerers": len(answering), "sharers": [s["user_id"] for s in data["sharers"]][:STORM],
+            "answerers": len(answering), "sharers": [s["user_id"] for s in data["sharers"]],
             "joiners": [j["user_id"] for j in data["joiners"]]}
 
 
@@ -194,7 +194,8 @@ class Services:
         return (self.workdir / "gunicorn.log").read_text().count("Internal Server Error")
 
 
-def locust(workdir: Path, data_path: Path, user_class: str, *, users: int, rate: float, seconds: int) -> dict:
+def locust(workdir: Path, data_path: Path, user_class: str, *, users: int, rate: float, seconds: int,
+           env: dict | None = None) -> dict:
     """Runs Locust headless on the load core; returns its figures per request name."""
     _app_core, load_core = _cores()
     prefix = workdir / f"locust-{user_class}"
@@ -202,7 +203,7 @@ def locust(workdir: Path, data_path: Path, user_class: str, *, users: int, rate:
         ["taskset", "-c", load_core, LOCUST, "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
          "--host", f"http://127.0.0.1:{PORT}", "-u", str(users), "-r", str(rate), "-t", f"{seconds}s",
          "--stop-timeout", "30", "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING", user_class],
-        cwd=ROOT, env={**os.environ, "BENCH_LOAD_FILE": str(data_path)}, check=False,
+        cwd=ROOT, env={**os.environ, "BENCH_LOAD_FILE": str(data_path), **(env or {})}, check=False,
         stdout=subprocess.DEVNULL, stderr=open(workdir / f"locust-{user_class}.log", "w"),
     )
     figures = {}
@@ -239,8 +240,8 @@ def answer_loop(workdir, prepared) -> dict:
     bare = locust(workdir, prepared["path"], "Bare", users=USERS, rate=USERS, seconds=20)["bare view"]
     before = Answer.objects.count()
     acks = workdir / "acknowledged.json"
-    os.environ["BENCH_ACK_FILE"] = str(acks)
-    figures = locust(workdir, prepared["path"], "AnswerLoop", users=USERS, rate=USERS, seconds=SECONDS)
+    figures = locust(workdir, prepared["path"], "AnswerLoop", users=USERS, rate=USERS, seconds=SECONDS,
+                     env={"BENCH_ACK_FILE": str(acks)})
     stored = Answer.objects.count() - before
     acknowledged = json.loads(acks.read_text())
     lost = _lost_answers(acknowledged)

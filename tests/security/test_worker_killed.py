@@ -54,7 +54,7 @@ def services(transactional_db, settings, tmp_path, monkeypatch, referential):
 
 
 @pytest.fixture
-def school(services):
+def generated(services):
     return generate(PUPILS)
 
 
@@ -81,12 +81,12 @@ class RowLock:
         finally:
             connection.close()
 
+    def __enter__(self):
+        return self
+
     def __exit__(self, *exc):
         self.release.set()
         self.thread.join(10)
-
-    def __enter__(self):
-        return self
 
 
 def kill(process):
@@ -94,9 +94,9 @@ def kill(process):
     process.wait(10)
 
 
-def test_an_export_whose_worker_is_killed_midway_is_rebuilt_whole(services, school):
+def test_an_export_whose_worker_is_killed_midway_is_rebuilt_whole(services, generated):
     first = services()
-    job = ExportJob.objects.create(campaign_id=school["evaluation_id"], format="csv", requested_by_id=school["teacher_id"],
+    job = ExportJob.objects.create(campaign_id=generated["evaluation_id"], format="csv", requested_by_id=generated["teacher_id"],
                                    requested_at=timezone.now())
     build_export.delay(job.pk)
     assert wait_for(lambda: ExportJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).exists(), interval=0.002), (
@@ -123,8 +123,8 @@ def test_an_export_whose_worker_is_killed_midway_is_rebuilt_whole(services, scho
     assert os.listdir(directory) == [os.path.basename(job.file.name)], "a half-written file was left"
 
 
-def test_an_analysis_whose_worker_is_killed_midway_is_computed_again(services, school):
-    campaign_id = school["evaluation_id"]
+def test_an_analysis_whose_worker_is_killed_midway_is_computed_again(services, generated):
+    campaign_id = generated["evaluation_id"]
     first = services()
     CampaignAnalysis.objects.create(campaign_id=campaign_id, status=JobStatus.REQUESTED,
                                     requested_at=timezone.now() - timedelta(minutes=1))

@@ -68,13 +68,14 @@ def check_qcu(answer, solution) -> CheckResult:
     return CheckResult(OK if str(answer).strip() == str(solution) else KO)
 
 
-def _index_set(value) -> set[str]:
+def _csv_items(value) -> list[str]:
     items = value if isinstance(value, (list, tuple)) else str(value).split(",")
-    return {str(item).strip() for item in items if str(item).strip()}
+    return sorted(str(item).strip() for item in items)
 
 
 def check_qcm(answer, solution) -> CheckResult:
-    return CheckResult(OK if _index_set(answer) == _index_set(solution) else KO)
+    """Pix's `areCSVequivalent`: split on commas, trim, sort, compare; `1,1,2` is not `1,2`."""
+    return CheckResult(OK if _csv_items(answer) == _csv_items(solution) else KO)
 
 
 def _numbers_equal(answer: str, variants) -> bool | None:

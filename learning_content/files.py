@@ -1,5 +1,6 @@
 """Reading the content files: YAML mappings that remember their line, for precise errors."""
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,22 +29,42 @@ class ContentFileError(Exception):
         super().__init__("\n".join(str(error) for error in errors))
 
 
+# Pix reads solutions, proposals, labels and answer keys as the text written: under these keys
+# a plain `0123`, `1.50`, `yes` or `~` stays that text, not YAML 1.1's octal, float, boolean or
+# null (which would silently change what a pupil must type).
+TEXT_KEYS = frozenset({"proposals", "solution", "solutions", "label", "options", "key"})
+
+
 class _LineLoader(yaml.SafeLoader):
     pass
 
 
-def _construct_mapping(loader, node):
+def _construct_text(loader, node):
+    if isinstance(node, yaml.ScalarNode):
+        return node.value
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct_text(loader, child) for child in node.value]
+    return _construct_mapping(loader, node, as_text=True)
+
+
+def _construct_mapping(loader, node, as_text=False):
     loader.flatten_mapping(node)
-    seen = {}
-    for key_node, _value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in seen:
+    mapping = LineDict()
+    mapping.line = node.start_mark.line + 1
+    for key_node, value_node in node.value:
+        key = _construct_text(loader, key_node) if as_text else loader.construct_object(key_node, deep=True)
+        if not isinstance(key, Hashable):
+            raise yaml.constructor.ConstructorError(
+                None, None, "une liste ou un objet ne peut pas être une clé", key_node.start_mark
+            )
+        if key in mapping:
             raise yaml.constructor.ConstructorError(
                 None, None, f"clé « {key} » en double", key_node.start_mark
             )
-        seen[key] = True
-    mapping = LineDict(loader.construct_pairs(node, deep=True))
-    mapping.line = node.start_mark.line + 1
+        if as_text or (isinstance(key, str) and key in TEXT_KEYS):
+            mapping[key] = _construct_text(loader, value_node)
+        else:
+            mapping[key] = loader.construct_object(value_node, deep=True)
     return mapping
 
 

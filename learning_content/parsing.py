@@ -11,10 +11,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from .files import ContentError, ContentFileError, LineDict, read_yaml
+from .numbers import parse_number
 
 CHALLENGE_TYPES = {"QCU", "QCM", "QROC", "QROCM-ind", "QROCM-dep"}
 CHALLENGE_STATUSES = {"validé", "archivé", "périmé"}
-TOLERANCES = {"t1", "t2", "t3"}
+TOLERANCES = ("t1", "t2", "t3")
 TUTORIAL_FORMATS = {"page", "vidéo", "pdf", "jeu", "outil", "son"}
 TARGET_PROFILE_CATEGORIES = {
     "BACK_TO_SCHOOL", "COMPETENCES", "SUBJECT", "DISCIPLINE", "TARGETED", "CUSTOM", "OTHER",
@@ -22,6 +23,7 @@ TARGET_PROFILE_CATEGORIES = {
 TUBE_NAME = re.compile(r"^[a-z][A-Za-z0-9]*$")
 DURATION = re.compile(r"^(\d{1,2}):([0-5]\d):([0-5]\d)$")
 INPUT_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+PROPOSAL_NUMBER = re.compile(r"^[1-9][0-9]*$")
 MAX_LEVEL = 8
 
 
@@ -46,9 +48,12 @@ class _Collector:
     def __init__(self):
         self.errors: list[ContentError] = []
         self.path = ""
+        self.challenge_id = ""
 
     def error(self, node, message):
         line = node.line if isinstance(node, LineDict) else 0
+        if self.challenge_id:
+            message = f"épreuve {self.challenge_id} : {message}"
         self.errors.append(ContentError(self.path, line, message))
 
     def require(self, node, key, kind=str, allow_empty=False):
@@ -73,7 +78,14 @@ def _kind_name(kind):
 
 
 def _text_list(value):
-    return isinstance(value, list) and value and all(isinstance(item, (str, int, float)) for item in value)
+    """Solutions, proposals and options are read as text (files.TEXT_KEYS); an empty one
+    would accept an empty answer."""
+    return isinstance(value, list) and value and all(isinstance(item, str) and item.strip() for item in value)
+
+
+def _proposal_number(text):
+    """A 1-based proposal number written in decimal digits, else None."""
+    return int(text) if isinstance(text, str) and PROPOSAL_NUMBER.match(text.strip()) else None
 
 
 def parse_content_dir(directory: Path) -> ParsedContent:
@@ -245,7 +257,9 @@ def _parse_skill(check, skill, tube_id, tube_name, competence_id, parsed, claim,
     if not challenges:
         check.error(skill, f"l'acquis {skill_id} n'a aucune épreuve")
     for challenge in challenges:
+        check.challenge_id = str(challenge.get("id") or "") if isinstance(challenge, dict) else ""
         parsed_challenge = _parse_challenge(check, challenge, skill_id, claim)
+        check.challenge_id = ""
         if parsed_challenge:
             parsed.challenges.append(parsed_challenge)
     return level
@@ -262,10 +276,7 @@ def _parse_challenge(check, challenge, skill_id, claim):
     status = challenge.get("status", "validé")
     if status not in CHALLENGE_STATUSES:
         check.error(challenge, f"statut « {status} » inconnu")
-    tolerances = challenge.get("tolerances") or []
-    if not isinstance(tolerances, list) or not set(tolerances) <= TOLERANCES:
-        check.error(challenge, f"tolérances invalides {tolerances!r} (parmi t1, t2, t3)")
-        tolerances = []
+    tolerances = _tolerances(check, challenge)
     timer = challenge.get("timer")
     if timer is not None and (not isinstance(timer, int) or timer <= 0):
         check.error(challenge, "le minuteur (timer) est un nombre entier de secondes")
@@ -279,31 +290,46 @@ def _parse_challenge(check, challenge, skill_id, claim):
     return {
         "id": challenge_id, "skill_id": skill_id, "type": kind, "instruction": instruction.strip(),
         "proposals": proposals, "inputs": inputs, "solution": solution,
-        "tolerances": sorted(tolerances), "format": str(challenge.get("format") or ""),
+        "tolerances": tolerances, "format": str(challenge.get("format") or ""),
         "timer": timer, "illustration_src": illustration.get("src", ""),
         "illustration_alt": illustration.get("alt", ""), "status": status,
     }
+
+
+def _tolerances(check, challenge):
+    """Pix's default: T1, T2 and T3 apply unless the challenge lists the ones left on."""
+    if "tolerances" not in challenge:
+        return list(TOLERANCES)
+    tolerances = challenge["tolerances"]
+    if (not isinstance(tolerances, list) or not all(item in TOLERANCES for item in tolerances)
+            or len(set(tolerances)) != len(tolerances)):
+        check.error(challenge, f"tolérances invalides {tolerances!r} : la liste de celles qui restent "
+                               "actives parmi t1, t2, t3 ([] pour aucune), "
+                               "ou pas de clé tolerances pour les trois")
+        return []
+    return sorted(tolerances)
 
 
 def _proposals(check, challenge, minimum):
     proposals = check.require(challenge, "proposals", list)
     if proposals is None:
         return None
-    if len(proposals) < minimum or not all(isinstance(p, (str, int, float)) for p in proposals):
-        check.error(challenge, f"au moins {minimum} propositions (textes) sont attendues")
+    if len(proposals) < minimum or not _text_list(proposals):
+        check.error(challenge, f"au moins {minimum} propositions (textes non vides) sont attendues")
         return None
-    return [str(p) for p in proposals]
+    return proposals
 
 
 def _shape_qcu(check, challenge):
     proposals = _proposals(check, challenge, 2)
-    solution = check.require(challenge, "solution", int)
+    solution = check.require(challenge, "solution", None)
     if proposals is None or solution is None:
         return None
-    if not 1 <= solution <= len(proposals):
+    number = _proposal_number(solution)
+    if number is None or number > len(proposals):
         check.error(challenge, f"la solution {solution} n'est pas le numéro d'une proposition (1 à {len(proposals)})")
         return None
-    return proposals, [], solution
+    return proposals, [], number
 
 
 def _shape_qcm(check, challenge):
@@ -311,11 +337,12 @@ def _shape_qcm(check, challenge):
     solution = check.require(challenge, "solution", list)
     if proposals is None or solution is None:
         return None
-    if (len(solution) < 2 or len(set(solution)) != len(solution)
-            or not all(isinstance(s, int) and 1 <= s <= len(proposals) for s in solution)):
+    numbers = [_proposal_number(item) for item in solution]
+    if (len(numbers) < 2 or len(set(numbers)) != len(numbers)
+            or not all(number is not None and number <= len(proposals) for number in numbers)):
         check.error(challenge, f"la solution d'un QCM est une liste d'au moins 2 numéros distincts de 1 à {len(proposals)}")
         return None
-    return proposals, [], sorted(solution)
+    return proposals, [], sorted(numbers)
 
 
 def _shape_qroc(check, challenge):
@@ -323,16 +350,16 @@ def _shape_qroc(check, challenge):
     if solutions is None:
         return None
     if not _text_list(solutions):
-        check.error(challenge, "les solutions d'un QROC sont une liste de textes")
+        check.error(challenge, "les solutions d'un QROC sont une liste de textes non vides")
         return None
-    label = str(challenge.get("label") or "").strip()
-    if challenge.get("format") == "nombre":
-        from .numbers import parse_number
-
-        if any(parse_number(str(s)) is None for s in solutions):
-            check.error(challenge, "format nombre : chaque solution doit être un nombre")
-            return None
-    return [], [{"key": "answer", "label": label}], [str(s) for s in solutions]
+    label = challenge.get("label", "")
+    if not isinstance(label, str):
+        check.error(challenge, "le libellé (label) d'un QROC est un texte")
+        return None
+    if challenge.get("format") == "nombre" and any(parse_number(s) is None for s in solutions):
+        check.error(challenge, "format nombre : chaque solution doit être un nombre")
+        return None
+    return [], [{"key": "answer", "label": label.strip()}], solutions
 
 
 def _inputs(check, challenge):
@@ -349,14 +376,14 @@ def _inputs(check, challenge):
             return None
         options = item.get("options")
         if options is not None and not _text_list(options):
-            check.error(item, "les options d'une liste déroulante sont une liste de textes")
+            check.error(item, "les options d'une liste déroulante sont une liste de textes non vides")
             return None
         keys.append(key)
     if len(set(keys)) != len(keys):
         check.error(challenge, "deux champs ont la même clé")
         return None
     return [
-        {"key": item["key"], "label": str(item["label"]), **({"options": [str(o) for o in item["options"]]} if item.get("options") else {})}
+        {"key": item["key"], "label": item["label"], **({"options": item["options"]} if item.get("options") else {})}
         for item in inputs
     ]
 
@@ -373,9 +400,8 @@ def _shape_qrocm_ind(check, challenge):
     for item in inputs:
         variants = solution[item["key"]]
         if not _text_list(variants):
-            check.error(challenge, f"les variantes du champ {item['key']} sont une liste de textes")
+            check.error(challenge, f"les variantes du champ {item['key']} sont une liste de textes non vides")
             return None
-        variants = [str(v) for v in variants]
         if item.get("options") and not set(variants) <= set(item["options"]):
             check.error(challenge, f"la réponse du champ {item['key']} doit être une de ses options")
             return None
@@ -397,9 +423,9 @@ def _shape_qrocm_dep(check, challenge):
     normalized = {}
     for group, variants in solution.items():
         if not _text_list(variants):
-            check.error(challenge, f"les variantes du groupe {group} sont une liste de textes")
+            check.error(challenge, f"les variantes du groupe {group} sont une liste de textes non vides")
             return None
-        normalized[str(group)] = [str(v) for v in variants]
+        normalized[group] = variants
     return [], inputs, normalized
 
 

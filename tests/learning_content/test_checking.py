@@ -22,12 +22,18 @@ def test_qcu(answer, solution, ok):
 @pytest.mark.parametrize("answer, solution, ok", [
     ("1,3", [1, 3], True),
     ("3, 1", [1, 3], True),
+    (" 3 ,1 ", [1, 3], True),
     ("1", [1, 3], False),
     ("1,2,3", [1, 3], False),
     ([3, 1], [1, 3], True),
 ])
 def test_qcm_same_items_in_any_order(answer, solution, ok):
     assert check_qcm(answer, solution).is_ok is ok
+
+
+@pytest.mark.parametrize("answer", ["1,1,3", "1,3,3", "3,1,1", "1,3,", "1,,3"])
+def test_qcm_compares_the_items_as_pix_does_so_a_duplicate_or_an_empty_item_is_not_ignored(answer):
+    assert not check_qcm(answer, [1, 3]).is_ok
 
 
 @pytest.mark.parametrize("answer, variants, tolerances, number_format, ok", [

@@ -1,9 +1,13 @@
-"""Every challenge of content/ accepts its own solution and rejects a wrong answer."""
+"""Every challenge of content/ accepts its own solution and its variants, and rejects a wrong
+answer and every distractor."""
+
+from itertools import combinations
 
 import pytest
 
 from assessments.checking import check_answer
 from learning_content.repository import ChallengeData
+from pixorga import demo_pupils
 
 
 def own_answer(challenge):
@@ -70,7 +74,52 @@ def test_every_accepted_variant_of_a_free_answer_is_accepted(parsed_content):
                     answer = {**own_answer(challenge), key: variant}
                     if not check_answer(challenge, answer).is_ok:
                         refused.append((challenge.id, variant))
+        elif challenge.type == "QROCM-dep":
+            groups = list(challenge.solution.values())
+            for position, variants in enumerate(groups):
+                # own_answer gives input i the group i; a spare group stands in for the last input's.
+                key = challenge.inputs[min(position, len(challenge.inputs) - 1)]["key"]
+                for variant in variants:
+                    answer = {**own_answer(challenge), key: variant}
+                    if not check_answer(challenge, answer).is_ok:
+                        refused.append((challenge.id, variant))
     assert refused == []
+
+
+def test_every_distractor_is_rejected(parsed_content):
+    """QCU: every other proposal; QCM: every other choice of proposals, and the right one with
+    a proposal repeated; a select: every other option."""
+    accepted = []
+    for challenge in all_challenges(parsed_content):
+        if challenge.type == "QCU":
+            wrong = [str(n) for n in range(1, len(challenge.proposals) + 1) if n != challenge.solution]
+        elif challenge.type == "QCM":
+            numbers = range(1, len(challenge.proposals) + 1)
+            choices = [list(c) for size in numbers for c in combinations(numbers, size)]
+            wrong = [",".join(map(str, c)) for c in choices if c != challenge.solution]
+            wrong.append(",".join(map(str, [*challenge.solution, challenge.solution[0]])))
+        elif challenge.type == "QROCM-ind":
+            wrong = [
+                {**own_answer(challenge), item["key"]: option}
+                for item in challenge.inputs for option in item.get("options", [])
+                if option not in challenge.solution[item["key"]]
+            ]
+        else:
+            continue
+        accepted += [(challenge.id, answer) for answer in wrong if check_answer(challenge, answer).is_ok]
+    assert accepted == []
+
+
+def test_the_demo_pupils_answer_right_and_wrong_as_they_mean_to(parsed_content):
+    refused_right, accepted_wrong = [], []
+    for challenge in all_challenges(parsed_content):
+        if not check_answer(challenge, demo_pupils.right_answer(challenge)).is_ok:
+            refused_right.append(challenge.id)
+        if check_answer(challenge, demo_pupils.wrong_answer(challenge)).is_ok:
+            accepted_wrong.append(challenge.id)
+
+    assert refused_right == []
+    assert accepted_wrong == []
 
 
 @pytest.mark.parametrize("kind", ["QCU", "QCM", "QROC", "QROCM-ind", "QROCM-dep"])

@@ -1,13 +1,17 @@
 import shutil
+import textwrap
 from collections import Counter
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from assessments.checking import check_answer
 from learning_content import models
 from learning_content.files import ContentFileError
 from learning_content.loader import CONTENT_DIR, load_content
+from learning_content.parsing import parse_content_dir
 from learning_content.repository import get_content, invalidate_content_cache
 
 
@@ -187,3 +191,176 @@ def test_a_parcours_whose_tubes_change_is_rewritten_alone(db, content_copy):
     assert models.Stage.objects.filter(target_profile_id="tp-theme-tableur").count() == 4
     capped = models.TargetProfileTube.objects.filter(target_profile_id="tp-theme-tableur").order_by("tube__name")
     assert str(capped.first().level) == str(int(level) - 1)
+
+
+def with_challenge(content_dir, block):
+    """content_dir with one more challenge in 4.1.yaml; `block` starts with `- id: chal-essai`,
+    at the indentation of a challenge list."""
+    path = content_dir / "competences" / "4.1.yaml"
+    text = path.read_text(encoding="utf-8")
+    at = text.index("          - id: chal-")
+    path.write_text(text[:at] + textwrap.indent(textwrap.dedent(block).lstrip("\n"), " " * 10) + text[at:],
+                    encoding="utf-8")
+    return path
+
+
+def parsed_challenge(content_dir):
+    row = next(row for row in parse_content_dir(content_dir).challenges if row["id"] == "chal-essai")
+    return SimpleNamespace(**row)
+
+
+def refusal(content_dir):
+    with pytest.raises(ContentFileError) as refused:
+        parse_content_dir(content_dir)
+    return [str(error) for error in refused.value.errors]
+
+
+class TestSolutionsAreTheTextWritten:
+    """Pix reads every solution as text; YAML 1.1 would read these as numbers, booleans, null."""
+
+    @pytest.mark.parametrize("written, yaml_reading", [
+        ("0123", "83"), ("888.00", "888.0"), ("1.50", "1.5"), ("yes", "True"), ("on", "True"),
+        ("~", "None"), ("1e3", "1000.0"), ("+33", "33"), ("12:30", "750"),  # 1e3: YAML 1.2 reading
+    ])
+    def test_a_plain_variant_is_accepted_as_typed_not_as_yaml_would_read_it(self, content_copy, written,
+                                                                            yaml_reading):
+        with_challenge(content_copy, f"""
+            - id: chal-essai
+              type: QROC
+              instruction: Que faut-il écrire ?
+              solutions:
+                - {written}
+              tolerances: []
+            """)
+
+        challenge = parsed_challenge(content_copy)
+
+        assert challenge.solution == [written]
+        assert check_answer(challenge, written).is_ok
+        assert not check_answer(challenge, yaml_reading).is_ok
+
+    def test_proposals_labels_options_and_input_keys_are_text(self, content_copy):
+        with_challenge(content_copy, """
+            - id: chal-essai
+              type: QROCM-ind
+              instruction: Que faut-il choisir ?
+              inputs:
+                - {key: 1, label: 12:30, options: [yes, no, on, off]}
+                - {key: code, label: Code}
+              solution:
+                1: [off]
+                code: [0123, 007]
+            - id: chal-essai-qcu
+              type: QCU
+              instruction: Laquelle ?
+              proposals: [yes, no, 0123]
+              solution: 3
+            """)
+
+        challenge = parsed_challenge(content_copy)
+        qcu = next(row for row in parse_content_dir(content_copy).challenges if row["id"] == "chal-essai-qcu")
+
+        assert challenge.inputs == [{"key": "1", "label": "12:30", "options": ["yes", "no", "on", "off"]},
+                                    {"key": "code", "label": "Code"}]
+        assert challenge.solution == {"1": ["off"], "code": ["0123", "007"]}
+        assert check_answer(challenge, {"1": "off", "code": "007"}).is_ok
+        assert not check_answer(challenge, {"1": "False", "code": "7"}).is_ok
+        assert qcu["proposals"] == ["yes", "no", "0123"] and qcu["solution"] == 3
+
+    def test_a_loaded_challenge_keeps_the_text_through_the_database(self, db, content_copy):
+        with_challenge(content_copy, """
+            - id: chal-essai
+              type: QROC
+              instruction: À quelle heure ?
+              solutions: [12:30, 0012h30]
+            """)
+
+        load_content(content_copy)
+        invalidate_content_cache()
+        challenge = get_content().challenges["chal-essai"]
+
+        assert challenge.solution == ["12:30", "0012h30"]
+        assert check_answer(challenge, "12:30").is_ok
+        assert not check_answer(challenge, "750").is_ok
+
+    @pytest.mark.parametrize("solution", ["2.0", "02", "0", "[2]", "deux"])
+    def test_a_qcu_solution_is_a_proposal_number_in_digits(self, content_copy, solution):
+        path = with_challenge(content_copy, f"""
+            - id: chal-essai
+              type: QCU
+              instruction: Laquelle ?
+              proposals: [Oui, Non, Peut-être]
+              solution: {solution}
+            """)
+
+        messages = refusal(content_copy)
+
+        line = line_of(path, "- id: chal-essai")
+        assert any(m.startswith(f"content/competences/4.1.yaml:{line}: épreuve chal-essai : la solution")
+                   and "n'est pas le numéro d'une proposition (1 à 3)" in m for m in messages), messages
+
+    @pytest.mark.parametrize("solutions", ['["https", ""]', '["https", "  "]', "[https, []]"])
+    def test_an_empty_or_nested_variant_is_refused(self, content_copy, solutions):
+        path = with_challenge(content_copy, f"""
+            - id: chal-essai
+              type: QROC
+              instruction: Quel protocole ?
+              solutions: {solutions}
+            """)
+
+        line = line_of(path, "- id: chal-essai")
+        assert (f"content/competences/4.1.yaml:{line}: épreuve chal-essai : "
+                "les solutions d'un QROC sont une liste de textes non vides") in refusal(content_copy)
+
+
+class TestTolerancesArePixs:
+    def test_a_challenge_without_tolerances_gets_t1_t2_and_t3(self, content_copy):
+        with_challenge(content_copy, """
+            - id: chal-essai
+              type: QROC
+              instruction: Quel protocole chiffre les échanges ?
+              solutions: [le protocole https]
+            """)
+
+        challenge = parsed_challenge(content_copy)
+
+        assert challenge.tolerances == ["t1", "t2", "t3"]
+        assert check_answer(challenge, " LE PROTOCOLE HTTPS ").is_ok      # t1
+        assert check_answer(challenge, "le protocole « https » !").is_ok   # t2
+        assert check_answer(challenge, "le protocol https").is_ok           # t3
+        assert not check_answer(challenge, "ftp").is_ok
+
+    @pytest.mark.parametrize("written, left_on, upper_case_ok, punctuated_ok", [
+        ("[]", [], False, False),
+        ("[t1]", ["t1"], True, False),
+        ("[t2, t1]", ["t1", "t2"], True, True),
+    ])
+    def test_the_list_names_the_tolerances_left_on(self, content_copy, written, left_on, upper_case_ok,
+                                                   punctuated_ok):
+        with_challenge(content_copy, f"""
+            - id: chal-essai
+              type: QROC
+              instruction: Quel protocole ?
+              solutions: [https]
+              tolerances: {written}
+            """)
+
+        challenge = parsed_challenge(content_copy)
+
+        assert challenge.tolerances == left_on
+        assert check_answer(challenge, "https").is_ok
+        assert check_answer(challenge, "HTTPS").is_ok is upper_case_ok
+        assert check_answer(challenge, "https.").is_ok is punctuated_ok
+
+    @pytest.mark.parametrize("written", ["", "~", "t1", "[t4]", "[t1, t1]", "[[t1]]"])
+    def test_a_tolerances_key_that_is_not_such_a_list_is_refused(self, content_copy, written):
+        path = with_challenge(content_copy, f"""
+            - id: chal-essai
+              type: QROC
+              instruction: Quel protocole ?
+              solutions: [https]
+              tolerances: {written}
+            """)
+
+        where = f"content/competences/4.1.yaml:{line_of(path, '- id: chal-essai')}: épreuve chal-essai"
+        assert any(m.startswith(f"{where} : tolérances invalides") for m in refusal(content_copy))

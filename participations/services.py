@@ -176,10 +176,11 @@ def participation_join(*, campaign, user, external_id: str = "", retry: bool = F
 def participation_improve(*, participation, user, now):
     """"Je retente", before sending: failed skills older than 4 days are asked again."""
     with transaction.atomic():
-        # of=self: PostgreSQL cannot lock the nullable side (assessment) of the outer join.
+        # The assessment is read after the lock: a concurrent "Je retente" may have replaced
+        # it, and a joined row would be the one of before the wait.
         locked = (
             CampaignParticipation.objects.select_for_update(of=("self",))
-            .select_related("campaign", "assessment").get(pk=participation.pk)
+            .select_related("campaign").get(pk=participation.pk)
         )
         if locked.user_id != user.pk or locked.is_shared or not locked.campaign.is_assessment:
             raise ParticipationError("CANNOT_IMPROVE", _("Vous ne pouvez pas retenter ce parcours."))

@@ -85,7 +85,7 @@ def _answer(request, assessment_id, now):
                 request, assessment, current, error=_empty_message(current), typed=value, status=422
             )
         if error.code == "NOT_ASKED":
-            messages.info(request, STALE_ANSWER)
+            messages.info(request, error.message)
         return redirect("assessments:challenge", assessment_id)
     if outcome.replayed:
         # The back button or a second tab: the pupil goes on with the question he is asked.

@@ -326,3 +326,13 @@ def test_the_send_page_says_whether_the_profile_can_be_sent_again(
     page = text(client_of(student).post(reverse("participations:start", args=[campaign.code]), follow=True))
 
     assert shown in page and hidden not in page
+
+
+def test_the_profile_costs_the_same_queries_whatever_was_tried(competence_done, student, django_assert_num_queries):
+    days_pass(student, 2)
+
+    # session, user, the knowledge elements, the competence evaluations under way.
+    with django_assert_num_queries(4):
+        page = text(competence_done.get(reverse("assessments:profile")))
+
+    assert "Retenter dans 2 jours" in page

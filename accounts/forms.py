@@ -78,7 +78,7 @@ class FirstPasswordForm(SetPasswordForm):
             ))
         return super().clean()
 
-    def save(self, commit=True) -> bool:
+    def save(self) -> bool:
         """Replace the one-time password; False when it was replaced already (another tab, a
         double click), so that a replay cannot change a chosen password."""
         password = make_password(self.cleaned_data["new_password1"])

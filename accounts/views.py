@@ -16,7 +16,8 @@ def first_password(request):
     does not know (the password change page asks for the current one)."""
     if not request.user.must_change_password:
         messages.info(request, _(
-            "Votre mot de passe est déjà personnel. Pour le modifier, saisissez d'abord votre mot de passe actuel."
+            "Votre mot de passe est déjà personnel. "
+            "Pour le modifier, saisissez d'abord votre mot de passe actuel."
         ))
         return redirect("account_change_password")
     form = FirstPasswordForm(request.user, request.POST or None)

@@ -127,7 +127,9 @@ def is_complete(challenge, answer) -> bool:
     QROCM would be stored as wrong."""
     if challenge.type.startswith("QROCM"):
         given = answer if isinstance(answer, dict) else {}
-        return bool(challenge.inputs) and all(str(given.get(item["key"]) or "").strip() for item in challenge.inputs)
+        return bool(challenge.inputs) and all(
+            str(given.get(item["key"]) or "").strip() for item in challenge.inputs
+        )
     if challenge.type == "QCM":
         return bool(_index_set(answer or ""))
     return bool(str(answer or "").strip())

@@ -44,6 +44,7 @@ def profile_with_actions(content, knowledge_elements, *, started_ids, now, max_l
         for item in block["competences"]:
             competence_id = item["competence"].id
             item["action"] = retries.competence_action(
-                content, knowledge_elements, competence_id=competence_id, started=competence_id in started_ids, now=now,
+                content, knowledge_elements, competence_id=competence_id, started=competence_id in started_ids,
+                now=now,
             )
     return data

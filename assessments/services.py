@@ -183,7 +183,9 @@ def answer_save(*, assessment_id: int, user, challenge_id: str, value, skipped: 
     content = get_content()
     try:
         with transaction.atomic():
-            locked = Assessment.objects.with_closure().select_for_update().get(pk=assessment_id, user_id=user.pk)
+            locked = (
+                Assessment.objects.with_closure().select_for_update().get(pk=assessment_id, user_id=user.pk)
+            )
             if locked.is_closed:
                 raise AnswerError("CLOSED", _("Cette évaluation a été fermée par son organisateur."))
             answered = list(locked.answers.order_by("pk").values_list("challenge_id", "result"))
@@ -241,9 +243,9 @@ def knowledge_reset(*, user, skill_ids, now) -> None:
         # Kept on the assessment that assessed the skill: in the new one, the skill is not
         # assessed yet, and its answer may create a direct knowledge element.
         KnowledgeElement(
-            user_id=user.pk, assessment_id=row["assessment_id"], answer_id=row["answer_id"], skill_id=skill_id,
-            competence_id=row["competence_id"], status=KnowledgeElement.Status.RESET, source=row["source"],
-            earned_pix=0, created_at=now,
+            user_id=user.pk, assessment_id=row["assessment_id"], answer_id=row["answer_id"],
+            skill_id=skill_id, competence_id=row["competence_id"], status=KnowledgeElement.Status.RESET,
+            source=row["source"], earned_pix=0, created_at=now,
         )
         for skill_id, row in latest.items() if row["status"] != KnowledgeElement.Status.RESET
     ]
@@ -252,8 +254,9 @@ def knowledge_reset(*, user, skill_ids, now) -> None:
         user_id=user.pk, type=Assessment.Type.COMPETENCE_EVALUATION,
         competence_id__in={element.competence_id for element in resets},
     ).order_by("created_at", "pk").values_list("competence_id", "pk")
-    latest_evaluations = dict(evaluations).values()
+    latest_evaluations = list(dict(evaluations).values())
     Assessment.objects.filter(pk__in=latest_evaluations, state=Assessment.State.COMPLETED).update(
-        state=Assessment.State.STARTED, completed_at=None, current_challenge_id="", current_challenge_started_at=None,
+        state=Assessment.State.STARTED, completed_at=None, current_challenge_id="",
+        current_challenge_started_at=None,
     )
     logger.info("%s knowledge element(s) of user %s reset", len(resets), user.pk)

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from learning_content.repository import get_content
@@ -19,7 +19,6 @@ from .models import Answer, Assessment
 from .selectors import profile_from_knowledge, profile_with_actions, started_competence_ids
 
 CHECKPOINT_EVERY = 5
-STALE_ANSWER = gettext_lazy("Cette question a déjà reçu une réponse.")
 
 
 def assessment_url(assessment) -> str:
@@ -89,7 +88,7 @@ def _answer(request, assessment_id, now):
         return redirect("assessments:challenge", assessment_id)
     if outcome.replayed:
         # The back button or a second tab: the pupil goes on with the question he is asked.
-        messages.info(request, STALE_ANSWER)
+        messages.info(request, _("Cette question a déjà reçu une réponse."))
         return redirect("assessments:challenge", assessment_id)
     if outcome.completed or outcome.answered_count % CHECKPOINT_EVERY == 0:
         return redirect("assessments:checkpoint", assessment_id)
@@ -152,8 +151,9 @@ def checkpoint(request, assessment_id):
 def profile(request):
     """"Compétences": the 16 competences, their level, and the Pix score."""
     data = profile_with_actions(
-        get_content(), services.user_knowledge_elements(request.user.pk), started_ids=started_competence_ids(request.user),
-        now=timezone.now(), max_level=settings.PIX_MAX_REACHABLE_LEVEL,
+        get_content(), services.user_knowledge_elements(request.user.pk),
+        started_ids=started_competence_ids(request.user), now=timezone.now(),
+        max_level=settings.PIX_MAX_REACHABLE_LEVEL,
     )
     return render(request, "assessments/profile.html", {"profile": data})
 
@@ -173,8 +173,8 @@ def competence_evaluate(request, competence_id):
     ).first()
     if assessment is None:
         action = retries.competence_action(
-            content, services.user_knowledge_elements(request.user.pk), competence_id=competence_id, started=False,
-            now=timezone.now(),
+            content, services.user_knowledge_elements(request.user.pk), competence_id=competence_id,
+            started=False, now=timezone.now(),
         )
         if not action.can_start:
             messages.info(request, _nothing_to_ask(action))
@@ -191,8 +191,10 @@ def competence_evaluate(request, competence_id):
 def _nothing_to_ask(action):
     if action.kind == retries.WAIT:
         return ngettext(
-            "Aucune question ne peut encore vous être reposée : vous pourrez retenter cette compétence dans %(days)s jour.",
-            "Aucune question ne peut encore vous être reposée : vous pourrez retenter cette compétence dans %(days)s jours.",
+            "Aucune question ne peut encore vous être reposée : "
+            "vous pourrez retenter cette compétence dans %(days)s jour.",
+            "Aucune question ne peut encore vous être reposée : "
+            "vous pourrez retenter cette compétence dans %(days)s jours.",
             action.days,
         ) % {"days": action.days}
     return _("Toutes les questions de cette compétence vous ont déjà été posées.")
@@ -209,7 +211,7 @@ def competence_result(request, competence_id):
     return render(request, "assessments/competence_result.html", {
         "competence": competence, "score": data["scores"][competence_id], "profile": data,
         "action": retries.competence_action(
-            content, knowledge, competence_id=competence_id, started=competence_id in started_competence_ids(request.user),
-            now=timezone.now(),
+            content, knowledge, competence_id=competence_id,
+            started=competence_id in started_competence_ids(request.user), now=timezone.now(),
         ),
     })

@@ -97,10 +97,11 @@ def next_tries(participation, *, now) -> dict:
     wait = None
     if participation.is_shared:
         allowed_at = participation.shared_at + timedelta(days=DAYS_BEFORE_RETRYING)
-        if now < allowed_at and (can_retry(participation, now=allowed_at) or can_reset(participation, now=allowed_at)):
+        later = can_retry(participation, now=allowed_at) or can_reset(participation, now=allowed_at)
+        if now < allowed_at and later:
             wait = retries.days_until(allowed_at, now)
     return {
-        "improve": None if improve_at is None else Offer(improve_at == now, retries.days_until(improve_at, now)),
+        "improve": Offer(improve_at == now, retries.days_until(improve_at, now)) if improve_at else None,
         "can_retry": can_retry(participation, now=now),
         "can_reset": can_reset(participation, now=now),
         "retry_in_days": wait,

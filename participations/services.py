@@ -27,7 +27,9 @@ logger = logging.getLogger(__name__)
 
 DAYS_BEFORE_RETRYING = 4
 Status = CampaignParticipation.Status
-DISABLED = gettext_lazy("Ce parcours a été désactivé par l'organisateur. L'envoi des résultats n'est plus possible.")
+DISABLED = gettext_lazy(
+    "Ce parcours a été désactivé par l'organisateur. L'envoi des résultats n'est plus possible."
+)
 
 
 class ParticipationError(Exception):
@@ -99,7 +101,7 @@ def can_reset(participation, *, now) -> bool:
     )
 
 
-def improvement_at(participation, *, now, knowledge_elements=None):
+def improvement_at(participation, *, now):
     """§2.5 "Je retente", before sending: the first instant (now, later, or never: None) at
     which a new test would ask again some failed skills of the campaign."""
     campaign = participation.campaign
@@ -107,13 +109,15 @@ def improvement_at(participation, *, now, knowledge_elements=None):
         return None
     if participation.assessment is None or not participation.assessment.is_completed:
         return None
-    if knowledge_elements is None:
-        knowledge_elements = user_knowledge_elements(participation.user_id)
-    profile = get_content().target_profiles[campaign.target_profile_id]
-    return retries.next_try_at(get_content(), knowledge_elements, skill_ids=profile.skill_ids, now=now)
+    content = get_content()
+    return retries.next_try_at(
+        content, user_knowledge_elements(participation.user_id),
+        skill_ids=content.target_profiles[campaign.target_profile_id].skill_ids, now=now,
+    )
 
 
-def participation_join(*, campaign, user, external_id: str = "", retry: bool = False, reset: bool = False, now):
+def participation_join(*, campaign, user, external_id: str = "", retry: bool = False, reset: bool = False,
+                       now):
     """Start (or resume) the user's participation, as the pupil of the school he is (§2.3).
     Joining twice returns the same participation; with multiple sending, `retry` starts a new
     one once allowed, and `reset` too, after resetting the campaign's knowledge elements
@@ -145,12 +149,14 @@ def participation_join(*, campaign, user, external_id: str = "", retry: bool = F
             # Resumed, whatever was asked: a second click on "Confirmer" finds the reset done.
             return existing
         if reset and not (existing is not None and can_reset(existing, now=now)):
-            raise ParticipationError("CANNOT_RESET", _("Ce parcours ne peut pas être remis à zéro pour l'instant."))
+            raise ParticipationError(
+                "CANNOT_RESET", _("Ce parcours ne peut pas être remis à zéro pour l'instant.")
+            )
         if existing is not None and not reset and not (retry and can_retry(existing, now=now)):
             return existing
         if reset:
-            knowledge_reset(user=user, skill_ids=get_content().target_profiles[campaign.target_profile_id].skill_ids,
-                            now=now)
+            profile = get_content().target_profiles[campaign.target_profile_id]
+            knowledge_reset(user=user, skill_ids=profile.skill_ids, now=now)
         if existing is not None:
             existing.is_improved = True
             existing.save(update_fields=["is_improved"])

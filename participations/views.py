@@ -32,7 +32,8 @@ def _campaign(code):
 
 
 def _oups(request, campaign=None, status=403, reason=None):
-    return render(request, "participations/oups.html", {"campaign": campaign, "reason": reason}, status=status)
+    context = {"campaign": campaign, "reason": reason}
+    return render(request, "participations/oups.html", context, status=status)
 
 
 def code_entry(request):
@@ -77,7 +78,8 @@ def _next_step(participation) -> str:
     if not campaign.is_assessment:
         return reverse("participations:send_profile", args=[campaign.code])
     # Archived while under way: the end page says so, rather than a question.
-    if participation.status == participation.Status.STARTED and participation.assessment_id and campaign.is_accessible:
+    under_way = participation.status == participation.Status.STARTED and participation.assessment_id
+    if under_way and campaign.is_accessible:
         return assessment_url(participation.assessment)
     return reverse("participations:results", args=[campaign.code])
 

@@ -1,25 +1,30 @@
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import SetPasswordForm
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from .forms import FirstPasswordForm
+
 
 @login_required
 def first_password(request):
-    """A pupil signed in with the one-time password his school handed him chooses his own."""
-    form = SetPasswordForm(request.user, request.POST or None)
-    form.fields["new_password1"].label = _("Nouveau mot de passe")
-    form.fields["new_password2"].label = _("Confirmez le mot de passe")
+    """A pupil signed in with the one-time password his school handed him chooses his own.
+    Only then: on a computer left signed in, anyone could otherwise replace a password he
+    does not know (the password change page asks for the current one)."""
+    if not request.user.must_change_password:
+        messages.info(request, _(
+            "Votre mot de passe est déjà personnel. "
+            "Pour le modifier, saisissez d'abord votre mot de passe actuel."
+        ))
+        return redirect("account_change_password")
+    form = FirstPasswordForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save(commit=False)
-        user.must_change_password = False
-        user.save(update_fields=["password", "must_change_password"])
-        update_session_auth_hash(request, user)
-        messages.success(request, _("Votre mot de passe a été enregistré."))
+        if form.save():
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Votre mot de passe a été enregistré."))
         target = request.POST.get("next", "")
         if not target.startswith("/") or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             target = reverse("home")

@@ -97,6 +97,21 @@ def usable_for_campaign(
     ]
 
 
+def knowledge_for_test(
+    knowledge_elements: Iterable[KnowledgeElement], *, started_at: datetime, improving: bool,
+) -> dict[str, KnowledgeElement]:
+    """§4.2 as Pix applies it: the latest KE per skill first, then, when improving, its
+    failures older than the delay forgotten, so that a skill failed after being validated
+    long ago is asked again rather than counted as validated."""
+    latest = latest_per_skill(knowledge_elements)
+    if not improving:
+        return latest
+    kept = {element.skill_id for element in usable_for_campaign(
+        latest.values(), assessment_started_at=started_at, improving=True
+    )}
+    return {skill_id: element for skill_id, element in latest.items() if skill_id in kept}
+
+
 def success_probability(level: float, difficulty: float) -> float:
     return 1 / (1 + math.exp(difficulty - level))
 

@@ -123,6 +123,19 @@ def check_qrocm_dep(answer: dict, solution: dict, tolerances, inputs) -> CheckRe
     return CheckResult(OK if details and all(details.values()) else KO, details)
 
 
+def is_complete(challenge, answer) -> bool:
+    """Pix validates an answer only when every field is filled ("Je passe" otherwise): half a
+    QROCM would be stored as wrong."""
+    if challenge.type.startswith("QROCM"):
+        given = answer if isinstance(answer, dict) else {}
+        return bool(challenge.inputs) and all(
+            str(given.get(item["key"]) or "").strip() for item in challenge.inputs
+        )
+    if challenge.type == "QCM":
+        return bool(_index_set(answer or ""))
+    return bool(str(answer or "").strip())
+
+
 def check_answer(challenge, answer) -> CheckResult:
     """`challenge` is a learning_content.repository.ChallengeData (or anything shaped so)."""
     kind = challenge.type

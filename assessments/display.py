@@ -52,3 +52,15 @@ def answer_from_form(challenge, data) -> object:
         values = {item["key"]: _typed(data.get(f"answer-{item['key']}", "")) for item in challenge.inputs}
         return values if any(values.values()) else {}
     return _typed(data.get("answer", ""))
+
+
+def typed_values(challenge, value) -> dict:
+    """What the pupil had typed or ticked, to show it again with a hint: {"choices": the
+    ticked proposal numbers, "fields": {input key: text}}."""
+    if value in (None, "", {}, []):
+        return {"choices": set(), "fields": {}}
+    if challenge.type in ("QCU", "QCM"):
+        return {"choices": {item.strip() for item in str(value).split(",") if item.strip()}, "fields": {}}
+    if challenge.type.startswith("QROCM"):
+        return {"choices": set(), "fields": dict(value)}
+    return {"choices": set(), "fields": {item["key"]: str(value) for item in challenge.inputs[:1]}}

@@ -1,7 +1,26 @@
+import operator
+from functools import reduce
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.utils.translation import gettext_lazy as _
+
+_closing_conditions = []
+
+
+def close_assessments_when(condition) -> None:
+    """Let whoever starts assessments close them (participations: the campaign was archived or
+    deleted). `condition` is a boolean expression on the assessment row: it is read in the same
+    statement as the row, so that the answer loop costs no query more."""
+    _closing_conditions.append(condition)
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def with_closure(self):
+        """Annotated `is_closed`: no answer may be recorded any more, whatever the state."""
+        condition = reduce(operator.or_, _closing_conditions) if _closing_conditions else Value(False)
+        return self.annotate(is_closed=ExpressionWrapper(condition, output_field=BooleanField()))
 
 
 class Assessment(models.Model):
@@ -34,6 +53,8 @@ class Assessment(models.Model):
     current_challenge_started_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AssessmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("évaluation")

@@ -1,6 +1,7 @@
 """Reads of the student's profile: levels and pix per competence, in their areas."""
 
-from . import algorithm, scoring
+from . import algorithm, retries, scoring
+from .models import Assessment
 
 
 def profile_from_knowledge(content, knowledge_elements, *, max_level: int) -> dict:
@@ -25,3 +26,25 @@ def profile_from_knowledge(content, knowledge_elements, *, max_level: int) -> di
         "is_certifiable": scoring.is_certifiable(scores),
         "scores": scores,
     }
+
+
+def started_competence_ids(user) -> set[str]:
+    return set(
+        Assessment.objects.filter(
+            user=user, type=Assessment.Type.COMPETENCE_EVALUATION, state=Assessment.State.STARTED
+        ).values_list("competence_id", flat=True)
+    )
+
+
+def profile_with_actions(content, knowledge_elements, *, started_ids, now, max_level: int) -> dict:
+    """The profile, each competence with the action its card offers (retries.competence_action)."""
+    knowledge_elements = list(knowledge_elements)
+    data = profile_from_knowledge(content, knowledge_elements, max_level=max_level)
+    for block in data["areas"]:
+        for item in block["competences"]:
+            competence_id = item["competence"].id
+            item["action"] = retries.competence_action(
+                content, knowledge_elements, competence_id=competence_id, started=competence_id in started_ids,
+                now=now,
+            )
+    return data

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from learning_content.repository import get_content
 
 from . import algorithm
-from .checking import check_answer
+from .checking import check_answer, is_complete
 from .models import Answer, Assessment, KnowledgeElement
 from .signals import assessment_completed
 
@@ -76,12 +76,15 @@ def user_knowledge_elements(user_id, *, until=None) -> list[algorithm.KnowledgeE
 
 def _user_knowledge_and_assessed(user_id, assessment_id) -> tuple[list[algorithm.KnowledgeElement], set[str]]:
     """The user's knowledge elements, oldest first, and the skills already assessed in this
-    assessment, read in one query."""
+    assessment (a skill reset since may be assessed again), read in one query."""
     rows = list(
         KnowledgeElement.objects.filter(user_id=user_id).order_by("created_at", "pk")
         .values(*_KNOWLEDGE_FIELDS, "assessment_id")
     )
-    return _knowledge_from_rows(rows), {row["skill_id"] for row in rows if row["assessment_id"] == assessment_id}
+    latest_here = {row["skill_id"]: row["status"] for row in rows if row["assessment_id"] == assessment_id}
+    return _knowledge_from_rows(rows), {
+        skill_id for skill_id, status in latest_here.items() if status != KnowledgeElement.Status.RESET
+    }
 
 
 def users_knowledge_elements(user_ids, skill_ids) -> dict[int, list[algorithm.KnowledgeElement]]:
@@ -101,10 +104,9 @@ def users_knowledge_elements(user_ids, skill_ids) -> dict[int, list[algorithm.Kn
 
 def _choose_next(content, assessment, *, answered, knowledge_elements):
     """answered: [(challenge_id, result)] of this assessment, in order."""
-    usable = algorithm.usable_for_campaign(
-        knowledge_elements, assessment_started_at=assessment.created_at, improving=assessment.is_improving
+    latest = algorithm.knowledge_for_test(
+        knowledge_elements, started_at=assessment.created_at, improving=assessment.is_improving
     )
-    latest = algorithm.latest_per_skill(usable)
     last_challenge = content.challenges.get(answered[-1][0]) if answered else None
     return algorithm.next_challenge(
         content,
@@ -175,13 +177,17 @@ def answer_save(*, assessment_id: int, user, challenge_id: str, value, skipped: 
     """Record the answer to the challenge being asked, its knowledge elements, and ask the
     next challenge. A replayed answer (double click, back button) changes nothing.
 
-    The answer loop's hot path: the locked assessment, its answers, the user's knowledge
-    elements, two inserts and one update; six statements in one transaction.
+    The answer loop's hot path: the locked assessment (with its closure), its answers, the
+    user's knowledge elements, two inserts and one update; six statements in one transaction.
     Assessment.DoesNotExist when the assessment is not the user's."""
     content = get_content()
     try:
         with transaction.atomic():
-            locked = Assessment.objects.select_for_update().get(pk=assessment_id, user_id=user.pk)
+            locked = (
+                Assessment.objects.with_closure().select_for_update().get(pk=assessment_id, user_id=user.pk)
+            )
+            if locked.is_closed:
+                raise AnswerError("CLOSED", _("Cette évaluation a été fermée par son organisateur."))
             answered = list(locked.answers.order_by("pk").values_list("challenge_id", "result"))
             if any(answered_id == challenge_id for answered_id, _result in answered):
                 replayed = locked.answers.get(challenge_id=challenge_id)
@@ -191,7 +197,7 @@ def answer_save(*, assessment_id: int, user, challenge_id: str, value, skipped: 
             if challenge_id != locked.current_challenge_id or challenge_id not in content.challenges:
                 raise AnswerError("NOT_ASKED", _("Cette question n'est pas celle qui vous est posée."))
             challenge = content.challenges[challenge_id]
-            if not skipped and value in (None, "", {}, []):
+            if not skipped and not is_complete(challenge, value):
                 raise AnswerError("EMPTY", _("Pour valider, répondez à la question. Sinon, passez."))
             result = _result(challenge, value, skipped=skipped, started_at=locked.current_challenge_started_at, now=now)
             answer = Answer.objects.create(assessment=locked, challenge_id=challenge_id, value=value, result=result)
@@ -221,3 +227,36 @@ def answer_save(*, assessment_id: int, user, challenge_id: str, value, skipped: 
         return AnswerOutcome(replayed, replayed.assessment.is_completed, replayed.assessment.answers.count(),
                              replayed=True)
     return AnswerOutcome(answer, completed, len(answered))
+
+
+def knowledge_reset(*, user, skill_ids, now) -> None:
+    """"Remettre à zéro" (domain rules §2.6): each of these skills the user has a knowledge
+    element on gets a new one, `reset`, worth 0 pix, so that his profile forgets it and the next
+    test asks it again; his latest evaluation of each competence touched is started again, as
+    in Pix, to ask what it now lacks. The caller holds the transaction."""
+    rows = (
+        KnowledgeElement.objects.filter(user_id=user.pk, skill_id__in=skill_ids).order_by("created_at", "pk")
+        .values("skill_id", "competence_id", "status", "source", "assessment_id", "answer_id")
+    )
+    latest = {row["skill_id"]: row for row in rows}
+    resets = [
+        # Kept on the assessment that assessed the skill: in the new one, the skill is not
+        # assessed yet, and its answer may create a direct knowledge element.
+        KnowledgeElement(
+            user_id=user.pk, assessment_id=row["assessment_id"], answer_id=row["answer_id"],
+            skill_id=skill_id, competence_id=row["competence_id"], status=KnowledgeElement.Status.RESET,
+            source=row["source"], earned_pix=0, created_at=now,
+        )
+        for skill_id, row in latest.items() if row["status"] != KnowledgeElement.Status.RESET
+    ]
+    KnowledgeElement.objects.bulk_create(resets)
+    evaluations = Assessment.objects.filter(
+        user_id=user.pk, type=Assessment.Type.COMPETENCE_EVALUATION,
+        competence_id__in={element.competence_id for element in resets},
+    ).order_by("created_at", "pk").values_list("competence_id", "pk")
+    latest_evaluations = list(dict(evaluations).values())
+    Assessment.objects.filter(pk__in=latest_evaluations, state=Assessment.State.COMPLETED).update(
+        state=Assessment.State.STARTED, completed_at=None, current_challenge_id="",
+        current_challenge_started_at=None,
+    )
+    logger.info("%s knowledge element(s) of user %s reset", len(resets), user.pk)

@@ -1,20 +1,22 @@
 """The student's test pages (challenge, timed start, checkpoint) and his profile."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from learning_content.repository import get_content
 
-from . import algorithm, scoring, services
-from .display import answer_from_form, expected_answer_text, given_answer_text
+from . import algorithm, retries, scoring, services
+from .display import answer_from_form, expected_answer_text, given_answer_text, typed_values
 from .models import Answer, Assessment
-from .selectors import profile_from_knowledge
+from .selectors import profile_from_knowledge, profile_with_actions, started_competence_ids
 
 CHECKPOINT_EVERY = 5
 
@@ -32,8 +34,9 @@ def challenge(request, assessment_id):
     now = timezone.now()
     if request.method == "POST":
         return _answer(request, assessment_id, now)
-    assessment = _own_assessment(request, assessment_id)
-    if assessment.is_completed:
+    # Closed (an archived campaign): its end page, which says why, rather than a question.
+    assessment = get_object_or_404(Assessment.objects.with_closure(), pk=assessment_id, user=request.user)
+    if assessment.is_completed or assessment.is_closed:
         return redirect(assessment.end_path)
     current = services.assessment_current_challenge(assessment, now=now)
     if current is None:
@@ -41,10 +44,11 @@ def challenge(request, assessment_id):
     return _render_challenge(request, assessment, current)
 
 
-def _render_challenge(request, assessment, current, *, error=None, status=200):
+def _render_challenge(request, assessment, current, *, error=None, typed=None, status=200):
     answered = assessment.answers.count()
     context = {
         "assessment": assessment, "challenge": current, "error": error,
+        "typed": typed_values(current, typed),
         "position": answered % CHECKPOINT_EVERY + 1, "block_size": CHECKPOINT_EVERY,
         "number": answered + 1,
     }
@@ -76,7 +80,15 @@ def _answer(request, assessment_id, now):
     except services.AnswerError as error:
         if error.code == "EMPTY":
             assessment = _own_assessment(request, assessment_id)
-            return _render_challenge(request, assessment, current, error=_empty_message(current), status=422)
+            return _render_challenge(
+                request, assessment, current, error=_empty_message(current), typed=value, status=422
+            )
+        if error.code == "NOT_ASKED":
+            messages.info(request, error.message)
+        return redirect("assessments:challenge", assessment_id)
+    if outcome.replayed:
+        # The back button or a second tab: the pupil goes on with the question he is asked.
+        messages.info(request, _("Cette question a déjà reçu une réponse."))
         return redirect("assessments:challenge", assessment_id)
     if outcome.completed or outcome.answered_count % CHECKPOINT_EVERY == 0:
         return redirect("assessments:checkpoint", assessment_id)
@@ -84,9 +96,14 @@ def _answer(request, assessment_id, now):
 
 
 def _empty_message(current):
-    if current.type in ("QCU", "QCM"):
+    """Pix's hint for each kind of question."""
+    if current.type == "QCU":
+        return _("Pour valider, sélectionnez une réponse. Sinon, passez.")
+    if current.type == "QCM":
         return _("Pour valider, sélectionnez au moins une réponse. Sinon, passez.")
-    return _("Pour valider, veuillez remplir le champ texte. Sinon, passez.")
+    if current.type == "QROC":
+        return _("Pour valider, veuillez remplir le champ texte. Sinon, passez.")
+    return _("Pour valider, veuillez remplir tous les champs réponse. Sinon, passez.")
 
 
 @login_required
@@ -133,22 +150,19 @@ def checkpoint(request, assessment_id):
 @login_required
 def profile(request):
     """"Compétences": the 16 competences, their level, and the Pix score."""
-    content = get_content()
-    data = profile_from_knowledge(
-        content, services.user_knowledge_elements(request.user.pk), max_level=settings.PIX_MAX_REACHABLE_LEVEL
+    data = profile_with_actions(
+        get_content(), services.user_knowledge_elements(request.user.pk),
+        started_ids=started_competence_ids(request.user), now=timezone.now(),
+        max_level=settings.PIX_MAX_REACHABLE_LEVEL,
     )
-    started = set(
-        Assessment.objects.filter(
-            user=request.user, type=Assessment.Type.COMPETENCE_EVALUATION, state=Assessment.State.STARTED
-        ).values_list("competence_id", flat=True)
-    )
-    return render(request, "assessments/profile.html", {"profile": data, "started": started})
+    return render(request, "assessments/profile.html", {"profile": data})
 
 
 @login_required
 @require_POST
 def competence_evaluate(request, competence_id):
-    """Evaluate one competence outside any campaign; it feeds the profile."""
+    """Evaluate one competence outside any campaign; it feeds the profile. Only when the test
+    would ask something: otherwise it would end at once."""
     content = get_content()
     competence = content.competences.get(competence_id)
     if competence is None:
@@ -158,13 +172,32 @@ def competence_evaluate(request, competence_id):
         state=Assessment.State.STARTED,
     ).first()
     if assessment is None:
+        action = retries.competence_action(
+            content, services.user_knowledge_elements(request.user.pk), competence_id=competence_id,
+            started=False, now=timezone.now(),
+        )
+        if not action.can_start:
+            messages.info(request, _nothing_to_ask(action))
+            return redirect("assessments:profile")
         assessment = services.assessment_start(
             user=request.user, type=Assessment.Type.COMPETENCE_EVALUATION, competence_id=competence_id,
             title=f"{competence.index} {competence.name}",
             end_path=reverse("assessments:competence_result", args=[competence_id]),
-            is_improving=Assessment.objects.filter(user=request.user, competence_id=competence_id).exists(),
+            is_improving=action.kind == retries.RETRY,
         )
     return redirect(assessment_url(assessment))
+
+
+def _nothing_to_ask(action):
+    if action.kind == retries.WAIT:
+        return ngettext(
+            "Aucune question ne peut encore vous être reposée : "
+            "vous pourrez retenter cette compétence dans %(days)s jour.",
+            "Aucune question ne peut encore vous être reposée : "
+            "vous pourrez retenter cette compétence dans %(days)s jours.",
+            action.days,
+        ) % {"days": action.days}
+    return _("Toutes les questions de cette compétence vous ont déjà été posées.")
 
 
 @login_required
@@ -173,9 +206,12 @@ def competence_result(request, competence_id):
     competence = content.competences.get(competence_id)
     if competence is None:
         return redirect("assessments:profile")
-    data = profile_from_knowledge(
-        content, services.user_knowledge_elements(request.user.pk), max_level=settings.PIX_MAX_REACHABLE_LEVEL
-    )
+    knowledge = services.user_knowledge_elements(request.user.pk)
+    data = profile_from_knowledge(content, knowledge, max_level=settings.PIX_MAX_REACHABLE_LEVEL)
     return render(request, "assessments/competence_result.html", {
         "competence": competence, "score": data["scores"][competence_id], "profile": data,
+        "action": retries.competence_action(
+            content, knowledge, competence_id=competence_id,
+            started=competence_id in started_competence_ids(request.user), now=timezone.now(),
+        ),
     })

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
@@ -42,7 +43,11 @@ class InvitationSignupForm(forms.Form):
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        validate_password(password)
+        # The account does not exist yet: its e-mail and names, typed above, stand for it.
+        validate_password(password, get_user_model()(
+            email=self.email, first_name=self.cleaned_data.get("first_name", ""),
+            last_name=self.cleaned_data.get("last_name", ""),
+        ))
         return password
 
 

@@ -1,5 +1,7 @@
+from django.db.models import Exists, OuterRef, Q
 from django.dispatch import receiver
 
+from assessments.models import close_assessments_when
 from assessments.signals import assessment_completed
 
 from .models import CampaignParticipation
@@ -11,3 +13,12 @@ def participation_to_share(sender, assessment, **kwargs):
     CampaignParticipation.objects.filter(
         assessment=assessment, status=CampaignParticipation.Status.STARTED
     ).update(status=CampaignParticipation.Status.TO_SHARE)
+
+
+# An archived or deleted campaign takes no more answers (domain rules §3.4): the pupil is told
+# at his next answer or question. A deleted participation may still be finished (§2.7).
+close_assessments_when(Exists(
+    CampaignParticipation.objects.filter(assessment=OuterRef("pk")).filter(
+        Q(campaign__archived_at__isnull=False) | Q(campaign__deleted_at__isnull=False)
+    )
+))

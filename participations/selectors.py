@@ -1,13 +1,17 @@
 """Reads of the student's campaign pages."""
 
+from dataclasses import dataclass
+from datetime import timedelta
+
 from django.conf import settings
 
-from assessments import algorithm, scoring
+from assessments import algorithm, retries, scoring
 from assessments.selectors import profile_from_knowledge
 from assessments.services import user_knowledge_elements
 from learning_content.repository import get_content
 
 from .models import CampaignParticipation
+from .services import DAYS_BEFORE_RETRYING, can_reset, can_retry, improvement_at
 
 
 def knowledge_from_snapshot(items) -> list[algorithm.KnowledgeElement]:
@@ -76,3 +80,29 @@ def student_participations(user):
         .select_related("campaign", "campaign__organization", "assessment")
         .order_by("-created_at")
     )
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A new try: available now, or in `days` days."""
+
+    available: bool
+    days: int = 0
+
+
+def next_tries(participation, *, now) -> dict:
+    """What the end page of an evaluation offers: "Je retente" before sending (when it would
+    ask something), "Repasser mon parcours" and "Remettre à zéro et tout retenter" after."""
+    improve_at = improvement_at(participation, now=now)
+    wait = None
+    if participation.is_shared:
+        allowed_at = participation.shared_at + timedelta(days=DAYS_BEFORE_RETRYING)
+        later = can_retry(participation, now=allowed_at) or can_reset(participation, now=allowed_at)
+        if now < allowed_at and later:
+            wait = retries.days_until(allowed_at, now)
+    return {
+        "improve": Offer(improve_at == now, retries.days_until(improve_at, now)) if improve_at else None,
+        "can_retry": can_retry(participation, now=now),
+        "can_reset": can_reset(participation, now=now),
+        "retry_in_days": wait,
+    }

@@ -10,10 +10,11 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from assessments import algorithm, scoring
+from assessments import algorithm, retries, scoring
 from assessments.models import Assessment
-from assessments.services import assessment_start, user_knowledge_elements
+from assessments.services import assessment_start, knowledge_reset, user_knowledge_elements
 from campaigns.models import Campaign
 from learning_content.repository import get_content
 from organizations.learners import LearnerError, learner_for_join, learner_record_certifiability
@@ -26,6 +27,9 @@ logger = logging.getLogger(__name__)
 
 DAYS_BEFORE_RETRYING = 4
 Status = CampaignParticipation.Status
+DISABLED = gettext_lazy(
+    "Ce parcours a été désactivé par l'organisateur. L'envoi des résultats n'est plus possible."
+)
 
 
 class ParticipationError(Exception):
@@ -37,7 +41,7 @@ class ParticipationError(Exception):
 
 def current_participation(campaign, user):
     return CampaignParticipation.objects.filter(campaign=campaign, user=user, is_improved=False).select_related(
-        "assessment"
+        "assessment", "organization_learner"
     ).first()
 
 
@@ -81,10 +85,43 @@ def can_retry(participation, *, now) -> bool:
     )
 
 
-def participation_join(*, campaign, user, external_id: str = "", retry: bool = False, now):
+def can_reset(participation, *, now) -> bool:
+    """§2.6 canReset ("Remettre à zéro et tout retenter"): an evaluation sent at least 4 days
+    ago, with multiple sending, on a target profile whose knowledge elements may be reset, by a
+    pupil still active in the school."""
+    campaign = participation.campaign
+    if not campaign.is_assessment:
+        return False
+    profile = get_content().target_profiles.get(campaign.target_profile_id)
+    return (
+        campaign.multiple_sendings and campaign.is_accessible and participation.is_shared
+        and participation.deleted_at is None and not participation.organization_learner.is_disabled
+        and profile is not None and profile.are_knowledge_elements_resettable
+        and participation.shared_at + timedelta(days=DAYS_BEFORE_RETRYING) <= now
+    )
+
+
+def improvement_at(participation, *, now):
+    """§2.5 "Je retente", before sending: the first instant (now, later, or never: None) at
+    which a new test would ask again some failed skills of the campaign."""
+    campaign = participation.campaign
+    if participation.is_shared or not campaign.is_assessment or not campaign.is_accessible:
+        return None
+    if participation.assessment is None or not participation.assessment.is_completed:
+        return None
+    content = get_content()
+    return retries.next_try_at(
+        content, user_knowledge_elements(participation.user_id),
+        skill_ids=content.target_profiles[campaign.target_profile_id].skill_ids, now=now,
+    )
+
+
+def participation_join(*, campaign, user, external_id: str = "", retry: bool = False, reset: bool = False,
+                       now):
     """Start (or resume) the user's participation, as the pupil of the school he is (§2.3).
     Joining twice returns the same participation; with multiple sending, `retry` starts a new
-    one once allowed. A pupil whose participation was deleted cannot join again."""
+    one once allowed, and `reset` too, after resetting the campaign's knowledge elements
+    (§2.3 check 8). A pupil whose participation was deleted cannot join again."""
     if not campaign.is_accessible:
         raise ParticipationError("CAMPAIGN_NOT_ACCESSIBLE", _("Vous n'êtes pas autorisé à rejoindre la campagne"))
     try:
@@ -106,8 +143,20 @@ def participation_join(*, campaign, user, external_id: str = "", retry: bool = F
                 "Le parcours n'est pas accessible pour vous. Il y a déjà une participation associée au nom de "
                 "%(name)s. Rapprochez-vous de votre enseignant pour qu'il supprime votre participation dans Pix Orga."
             ) % {"name": learner.full_name})
-        if existing is not None and not (retry and can_retry(existing, now=now)):
+        if existing is not None:
+            existing.campaign, existing.organization_learner = campaign, learner
+        if existing is not None and not existing.is_shared:
+            # Resumed, whatever was asked: a second click on "Confirmer" finds the reset done.
             return existing
+        if reset and not (existing is not None and can_reset(existing, now=now)):
+            raise ParticipationError(
+                "CANNOT_RESET", _("Ce parcours ne peut pas être remis à zéro pour l'instant.")
+            )
+        if existing is not None and not reset and not (retry and can_retry(existing, now=now)):
+            return existing
+        if reset:
+            profile = get_content().target_profiles[campaign.target_profile_id]
+            knowledge_reset(user=user, skill_ids=profile.skill_ids, now=now)
         if existing is not None:
             existing.is_improved = True
             existing.save(update_fields=["is_improved"])
@@ -130,18 +179,26 @@ def participation_join(*, campaign, user, external_id: str = "", retry: bool = F
     return participation
 
 
-def participation_improve(*, participation, user):
+def participation_improve(*, participation, user, now):
     """"Je retente", before sending: failed skills older than 4 days are asked again."""
     with transaction.atomic():
-        # of=self: PostgreSQL cannot lock the nullable side (assessment) of the outer join.
+        # The assessment is read after the lock: a concurrent "Je retente" may have replaced
+        # it, and a joined row would be the one of before the wait.
         locked = (
             CampaignParticipation.objects.select_for_update(of=("self",))
-            .select_related("campaign", "assessment").get(pk=participation.pk)
+            .select_related("campaign").get(pk=participation.pk)
         )
         if locked.user_id != user.pk or locked.is_shared or not locked.campaign.is_assessment:
             raise ParticipationError("CANNOT_IMPROVE", _("Vous ne pouvez pas retenter ce parcours."))
+        if not locked.campaign.is_accessible:
+            raise ParticipationError("CAMPAIGN_NOT_ACCESSIBLE", DISABLED)
         if locked.assessment and not locked.assessment.is_completed:
             return locked
+        # A test that would ask nothing would end at once, on the same page.
+        if improvement_at(locked, now=now) != now:
+            raise ParticipationError("NOTHING_TO_IMPROVE", _(
+                "Aucune question ne peut encore vous être reposée : réessayez quand le délai sera écoulé."
+            ))
         locked.assessment = _start_assessment(locked.campaign, user, is_improving=True)
         locked.status = Status.STARTED
         locked.save(update_fields=["assessment", "status"])
@@ -196,10 +253,7 @@ def participation_share(*, participation, user, now):
         if locked.is_shared:
             return locked
         if locked.deleted_at is not None or not locked.campaign.is_accessible:
-            raise ParticipationError(
-                "CAMPAIGN_NOT_ACCESSIBLE",
-                _("Ce parcours a été désactivé par l'organisateur. L'envoi des résultats n'est plus possible."),
-            )
+            raise ParticipationError("CAMPAIGN_NOT_ACCESSIBLE", DISABLED)
         if locked.campaign.is_assessment and not (locked.assessment and locked.assessment.is_completed):
             raise ParticipationError("NOT_COMPLETED", _("Terminez le parcours avant d'envoyer vos résultats."))
         knowledge = user_knowledge_elements(user.pk, until=now)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("campagnes/<str:code>/evaluation/resultats/", views.results, name="results"),
     path("campagnes/<str:code>/evaluation/retenter/", views.improve, name="improve"),
     path("campagnes/<str:code>/repasser/", views.retry, name="retry"),
+    path("campagnes/<str:code>/remise-a-zero/", views.reset, name="reset"),
     path("campagnes/<str:code>/envoi-profil/", views.send_profile, name="send_profile"),
     path("mes-parcours/", views.my_participations, name="mine"),
 ]

@@ -31,8 +31,9 @@ def _campaign(code):
     )
 
 
-def _oups(request, campaign=None, status=403):
-    return render(request, "participations/oups.html", {"campaign": campaign}, status=status)
+def _oups(request, campaign=None, status=403, reason=None):
+    context = {"campaign": campaign, "reason": reason}
+    return render(request, "participations/oups.html", context, status=status)
 
 
 def code_entry(request):
@@ -76,7 +77,9 @@ def _next_step(participation) -> str:
     campaign = participation.campaign
     if not campaign.is_assessment:
         return reverse("participations:send_profile", args=[campaign.code])
-    if participation.status == participation.Status.STARTED and participation.assessment_id:
+    # Archived while under way: the end page says so, rather than a question.
+    under_way = participation.status == participation.Status.STARTED and participation.assessment_id
+    if under_way and campaign.is_accessible:
         return assessment_url(participation.assessment)
     return reverse("participations:results", args=[campaign.code])
 
@@ -206,6 +209,8 @@ def results(request, code):
     campaign, participation = _own_participation(request, code)
     if participation is None or not campaign.is_assessment:
         return redirect("participations:entry", code)
+    if participation.status == participation.Status.STARTED and not campaign.is_accessible:
+        return _oups(request, campaign, reason=services.DISABLED)
     if participation.status == participation.Status.STARTED:
         return redirect(_next_step(participation))
     if request.method == "POST":
@@ -217,7 +222,7 @@ def results(request, code):
     return render(request, "participations/results.html", {
         "campaign": campaign, "participation": participation,
         "results": selectors.evaluation_results(participation),
-        "can_retry": services.can_retry(participation, now=timezone.now()),
+        **selectors.next_tries(participation, now=timezone.now()),
     })
 
 
@@ -229,7 +234,9 @@ def improve(request, code):
     if participation is None:
         return redirect("participations:entry", code)
     try:
-        participation = services.participation_improve(participation=participation, user=request.user)
+        participation = services.participation_improve(
+            participation=participation, user=request.user, now=timezone.now()
+        )
     except services.ParticipationError as error:
         messages.error(request, error.message)
         return redirect("participations:results", code)
@@ -246,6 +253,27 @@ def retry(request, code):
         return redirect("participations:entry", code)
     participation = services.participation_join(campaign=campaign, user=request.user, retry=True, now=timezone.now())
     return redirect(_next_step(participation))
+
+
+@login_required
+def reset(request, code):
+    """"Remettre à zéro et tout retenter", after its warning: the Pix, levels and
+    certificability earned in this course are removed, and the test starts again."""
+    campaign, participation = _own_participation(request, code)
+    if request.method == "POST" and campaign is not None:
+        # The service decides, under the pupil's lock: a second click resumes the test.
+        try:
+            participation = services.participation_join(
+                campaign=campaign, user=request.user, reset=True, now=timezone.now()
+            )
+        except services.ParticipationError as error:
+            messages.error(request, error.message)
+            return redirect("participations:entry", code)
+        return redirect(_next_step(participation))
+    if participation is None or not services.can_reset(participation, now=timezone.now()):
+        messages.error(request, _("Ce parcours ne peut pas être remis à zéro pour l'instant."))
+        return redirect("participations:entry", code)
+    return render(request, "participations/reset_confirm.html", {"campaign": campaign})
 
 
 @login_required
@@ -266,6 +294,7 @@ def send_profile(request, code):
         "campaign": campaign, "participation": participation, "profile": selectors.profile_of(participation),
         "just_sent": participation.is_shared and request.GET.get("envoye") == "1",
         "can_retry": services.can_retry(participation, now=timezone.now()),
+        "days_before_resending": services.DAYS_BEFORE_RETRYING,
     })
 
 

@@ -87,6 +87,7 @@ MATRIX = {
     "participations:results": ("get", lambda w: {"code": w.evaluation.code}, pupil_code()),
     "participations:improve": ("post", lambda w: {"code": w.evaluation.code}, pupil_code()),
     "participations:retry": ("post", lambda w: {"code": w.campaign.code}, pupil_code()),
+    "participations:reset": ("get", lambda w: {"code": w.evaluation.code}, pupil_code()),
     "participations:send_profile": ("get", lambda w: {"code": w.campaign.code}, pupil_code()),
     "assessments:challenge": ("get", lambda w: {"assessment_id": w.assessment.pk}, pupil_own()),
     "assessments:start_timer": ("post", lambda w: {"assessment_id": w.assessment.pk}, pupil_own()),

@@ -1,0 +1,239 @@
+"""The answer loop as a pupil lives it (issue 17): every field asked for, stale answers said,
+an archived campaign closed to answers."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.checking import is_complete
+from assessments.models import Answer, Assessment, KnowledgeElement
+from campaigns.models import Campaign
+from campaigns.services import campaign_archive
+from learning_content.repository import get_content
+from participations.models import CampaignParticipation
+from tests.factories import CampaignFactory
+from tests.participations.student import correct_form, current_challenge_id, wrong_form
+from tests.utils import text
+
+ARCHIVED_TITLE = "Oups, la page demandée n’est plus accessible."
+ARCHIVED = "Ce parcours a été désactivé par l'organisateur. L'envoi des résultats n'est plus possible."
+
+
+@pytest.fixture
+def evaluation(school, teacher, referential):
+    return CampaignFactory(organization=school, creator=teacher, type="ASSESSMENT", target_profile_id="tp-rentree-3e",
+                           title="Parcours de rentrée 3e")
+
+
+@pytest.fixture
+def pupil(client_of, student, evaluation):
+    """Ada's client, her test started."""
+    client = client_of(student)
+    client.post(reverse("participations:start", args=[evaluation.code]))
+    return client
+
+
+@pytest.fixture
+def assessment(pupil):
+    return CampaignParticipation.objects.get().assessment
+
+
+def first_of(kind, *, with_selects=None):
+    return next(
+        challenge for challenge in sorted(get_content().challenges.values(), key=lambda c: c.id)
+        if challenge.type == kind and challenge.status == "validé" and not challenge.is_timed
+        and (with_selects is None or any(item.get("options") for item in challenge.inputs) == with_selects)
+    )
+
+
+def asking(assessment, challenge):
+    """The test asks this challenge now."""
+    Assessment.objects.filter(pk=assessment.pk).update(
+        current_challenge_id=challenge.id, current_challenge_started_at=timezone.now()
+    )
+    return challenge
+
+
+def post_answer(client, assessment, challenge_id, **fields):
+    return client.post(reverse("assessments:challenge", args=[assessment.pk]),
+                       {"challenge_id": challenge_id, "action": "validate", **fields})
+
+
+# --- Every field asked for ---------------------------------------------------------------------
+
+def test_a_half_filled_answer_with_two_fields_is_refused_and_kept_on_the_page(pupil, assessment):
+    challenge = asking(assessment, first_of("QROCM-dep"))
+    first, second = (item["key"] for item in challenge.inputs[:2])
+
+    response = post_answer(pupil, assessment, challenge.id, **{f"answer-{first}": "11", f"answer-{second}": ""})
+
+    page = text(response)
+    assert response.status_code == 422
+    assert "Pour valider, veuillez remplir tous les champs réponse. Sinon, passez." in page
+    assert f'name="answer-{first}" value="11"' in page
+    assert not Answer.objects.exists() and not KnowledgeElement.objects.exists()
+
+
+def test_je_passe_still_skips_a_half_filled_answer(pupil, assessment):
+    challenge = asking(assessment, first_of("QROCM-dep"))
+    first = challenge.inputs[0]["key"]
+
+    response = pupil.post(reverse("assessments:challenge", args=[assessment.pk]),
+                          {"challenge_id": challenge.id, "action": "skip", f"answer-{first}": "11"})
+
+    assert response.status_code == 302
+    answer = Answer.objects.get()
+    assert (answer.challenge_id, answer.result, answer.value) == (challenge.id, Answer.Result.SKIPPED, None)
+
+
+def test_an_unanswered_drop_down_list_is_refused_and_the_chosen_ones_kept(pupil, assessment):
+    challenge = asking(assessment, first_of("QROCM-ind", with_selects=True))
+    first, *others = challenge.inputs
+    option = first["options"][-1]
+
+    response = post_answer(pupil, assessment, challenge.id, **{f"answer-{first['key']}": option})
+
+    page = text(response)
+    assert response.status_code == 422 and "veuillez remplir tous les champs réponse" in page
+    assert f'<option value="{option}" selected>' in page
+    assert others and not Answer.objects.exists()
+
+
+@pytest.mark.parametrize("kind, fields, hint", [
+    ("QCU", {}, "Pour valider, sélectionnez une réponse. Sinon, passez."),
+    ("QCM", {}, "Pour valider, sélectionnez au moins une réponse. Sinon, passez."),
+    ("QROC", {"answer": "   "}, "Pour valider, veuillez remplir le champ texte. Sinon, passez."),
+])
+def test_an_empty_answer_gets_the_hint_of_its_kind_of_question(pupil, assessment, kind, fields, hint):
+    challenge = asking(assessment, first_of(kind))
+
+    response = post_answer(pupil, assessment, challenge.id, **fields)
+
+    assert response.status_code == 422 and hint in text(response)
+    assert not Answer.objects.exists()
+
+
+@pytest.mark.parametrize("kind, value, complete", [
+    ("QCU", "", False), ("QCU", "2", True),
+    ("QCM", "", False), ("QCM", ",", False), ("QCM", "1,3", True),
+    ("QROC", "", False), ("QROC", "  ", False), ("QROC", "Paris", True),
+    ("QROCM-dep", {}, False), ("QROCM-dep", "half", False), ("QROCM-dep", "all", True),
+])
+def test_an_answer_is_complete_when_every_field_is_filled(referential, kind, value, complete):
+    challenge = first_of(kind)
+    keys = [item["key"] for item in challenge.inputs]
+    if value == "half":
+        value = {keys[0]: "11", **{key: " " for key in keys[1:]}}
+    elif value == "all":
+        value = {key: "11" for key in keys}
+
+    assert is_complete(challenge, value) is complete
+
+
+# --- Stale answers -----------------------------------------------------------------------------
+
+def test_an_answer_to_a_question_already_answered_says_so_and_goes_on(pupil, assessment):
+    content = get_content()
+    first = current_challenge_id(pupil, assessment.pk)
+    post_answer(pupil, assessment, first, **correct_form(content.challenges[first]))
+    second = current_challenge_id(pupil, assessment.pk)
+
+    # The back button: the first question, answered differently.
+    response = post_answer(pupil, assessment, first, **wrong_form(content.challenges[first]))
+
+    assert response.status_code == 302 and response.url == reverse("assessments:challenge", args=[assessment.pk])
+    page = text(pupil.get(response.url))
+    assert "Cette question a déjà reçu une réponse" in page
+    assert f'name="challenge_id" value="{second}"' in page
+    assert list(Answer.objects.values_list("challenge_id", "result")) == [(first, Answer.Result.OK)]
+
+
+def test_an_answer_from_a_second_tab_to_a_question_not_asked_says_so(pupil, assessment):
+    asked = current_challenge_id(pupil, assessment.pk)
+    other = next(challenge_id for challenge_id in sorted(get_content().challenges) if challenge_id != asked)
+
+    response = pupil.post(reverse("assessments:challenge", args=[assessment.pk]),
+                          {"challenge_id": other, "action": "skip"}, follow=True)
+
+    assert "Cette question n'est pas celle qui vous est posée." in text(response)
+    assert f'name="challenge_id" value="{asked}"' in text(response)
+    assert not Answer.objects.exists()
+
+
+def test_a_new_answer_shows_no_stale_message(pupil, assessment):
+    first = current_challenge_id(pupil, assessment.pk)
+
+    response = pupil.post(reverse("assessments:challenge", args=[assessment.pk]),
+                          {"challenge_id": first, "action": "skip"}, follow=True)
+
+    assert "déjà reçu une réponse" not in text(response)
+
+
+# --- An archived campaign ----------------------------------------------------------------------
+
+def archived(evaluation, teacher):
+    campaign_archive(campaign=evaluation, by=teacher, now=timezone.now())
+
+
+def test_once_the_campaign_is_archived_an_answer_is_not_stored_and_the_pupil_is_told(
+    pupil, assessment, evaluation, teacher,
+):
+    content = get_content()
+    first = current_challenge_id(pupil, assessment.pk)
+    post_answer(pupil, assessment, first, **correct_form(content.challenges[first]))
+    second = current_challenge_id(pupil, assessment.pk)
+    archived(evaluation, teacher)
+
+    response = post_answer(pupil, assessment, second, **correct_form(content.challenges[second]))
+
+    final = pupil.get(response.url, follow=True)
+    assert final.status_code == 403
+    assert ARCHIVED_TITLE in text(final) and ARCHIVED in text(final)
+    assert list(Answer.objects.values_list("challenge_id", flat=True)) == [first]
+
+
+def test_the_next_question_of_an_archived_campaign_is_not_shown(pupil, assessment, evaluation, teacher):
+    current_challenge_id(pupil, assessment.pk)
+    archived(evaluation, teacher)
+
+    response = pupil.get(reverse("assessments:challenge", args=[assessment.pk]), follow=True)
+
+    assert response.status_code == 403 and ARCHIVED in text(response)
+    assert 'name="challenge_id"' not in text(response)
+
+
+def test_a_deleted_campaign_takes_no_more_answers(pupil, assessment, evaluation):
+    challenge_id = current_challenge_id(pupil, assessment.pk)
+    Campaign.objects.filter(pk=evaluation.pk).update(deleted_at=timezone.now())
+
+    pupil.post(reverse("assessments:challenge", args=[assessment.pk]), {"challenge_id": challenge_id, "action": "skip"})
+
+    assert not Answer.objects.exists()
+
+
+def test_mes_parcours_tags_an_archived_parcours_inactive(pupil, evaluation, teacher):
+    archived(evaluation, teacher)
+
+    page = text(pupil.get(reverse("participations:mine")))
+
+    assert "Inactif" in page and "Reprendre" not in page and "En cours" not in page
+    assert "Parcours désactivé par votre organisation. Vous ne pouvez plus envoyer vos résultats." in page
+
+
+def test_the_link_of_an_archived_parcours_under_way_tells_why(pupil, evaluation, teacher):
+    archived(evaluation, teacher)
+
+    response = pupil.get(reverse("participations:entry", args=[evaluation.code]), follow=True)
+
+    assert response.status_code == 403 and ARCHIVED in text(response)
+
+
+def test_a_competence_evaluation_is_never_closed(client_of, student, referential):
+    client = client_of(student)
+    client.post(reverse("assessments:competence_evaluate", args=["comp-1.1"]))
+    assessment = Assessment.objects.get()
+    challenge_id = current_challenge_id(client, assessment.pk)
+
+    client.post(reverse("assessments:challenge", args=[assessment.pk]), {"challenge_id": challenge_id, "action": "skip"})
+
+    assert Answer.objects.filter(assessment=assessment).count() == 1

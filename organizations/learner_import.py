@@ -153,17 +153,18 @@ def _write(organization, rows, now) -> dict:
             ))
         elif known.values != values or known.is_disabled:
             to_update.append(OrganizationLearner(
-                pk=known.pk, is_disabled=False, updated_at=now, **dict(zip(FIELDS, values))
+                pk=known.pk, is_disabled=False, disabled_at=None, updated_at=now, **dict(zip(FIELDS, values))
             ))
     OrganizationLearner.objects.bulk_create(to_create, batch_size=CHUNK_SIZE)
-    OrganizationLearner.objects.bulk_update(to_update, [*FIELDS, "is_disabled", "updated_at"], batch_size=CHUNK_SIZE)
+    OrganizationLearner.objects.bulk_update(
+        to_update, [*FIELDS, "is_disabled", "disabled_at", "updated_at"], batch_size=CHUNK_SIZE
+    )
     departed = [known.pk for ine, known in existing.items() if ine not in by_ine and not known.is_disabled]
     departed_query = OrganizationLearner.objects.alive().filter(organization=organization, is_disabled=False)
-    disabled = departed_query.filter(national_student_id="").update(is_disabled=True, updated_at=now)
+    departure = {"is_disabled": True, "disabled_at": now, "updated_at": now}
+    disabled = departed_query.filter(national_student_id="").update(**departure)
     for start in range(0, len(departed), CHUNK_SIZE):
-        disabled += departed_query.filter(pk__in=departed[start:start + CHUNK_SIZE]).update(
-            is_disabled=True, updated_at=now
-        )
+        disabled += departed_query.filter(pk__in=departed[start:start + CHUNK_SIZE]).update(**departure)
     return {"created_count": len(to_create), "updated_count": len(to_update), "disabled_count": disabled}
 
 

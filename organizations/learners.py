@@ -278,28 +278,21 @@ def learners_generate_logins(*, organization, learner_ids) -> tuple[list[Generat
 
 
 ANONYMIZED = "(anonymisé)"
+# Every field of the school's record that says who the pupil is (domain rules §10.4). Pix keeps
+# the year of birth; nothing here reads it, so it goes too.
+CIVIL_FIELDS_ERASED = {
+    "first_name": ANONYMIZED, "last_name": ANONYMIZED, "middle_name": "", "third_name": "",
+    "preferred_last_name": "", "sex": "", "birthdate": None, "birth_city": "", "birth_city_code": "",
+    "birth_province_code": "", "birth_country_code": "", "mef_code": "", "status": "",
+    "national_student_id": "", "division": "", "is_certifiable": None, "certifiable_at": None,
+}
 
 
-def learner_delete(*, learner, membership, now) -> None:
-    """"Supprimer" a participant (admin, schools that do not import their base): he leaves the
-    list and is anonymized (§10.4), his participations with him (§2.7) — the statistics keep
-    them, with nobody behind. A school that imports its base disables pupils by importing."""
-    if not membership.is_admin or membership.organization_id != learner.organization_id:
-        raise LearnerError("NOT_ALLOWED", _("Seuls les administrateurs peuvent supprimer un participant."))
-    if membership.organization.is_managing_students:
-        raise LearnerError("MANAGED_BY_IMPORT", _(
-            "Les élèves d'un établissement qui importe sa base ne se suppriment pas : l'import désactive ceux qui sont partis."
-        ))
-    with transaction.atomic():
-        updated = OrganizationLearner.objects.filter(pk=learner.pk, deleted_at__isnull=True).update(
-            first_name=ANONYMIZED, last_name=ANONYMIZED, middle_name="", third_name="", preferred_last_name="",
-            birthdate=learner.birthdate.replace(month=1, day=1) if learner.birthdate else None,
-            sex="", birth_city="", birth_city_code="", birth_province_code="", birth_country_code="", mef_code="",
-            national_student_id="", user=None, deleted_at=now, deleted_by=membership.user, updated_at=now,
-        )
-        if updated:
-            learner.participations.filter(deleted_at__isnull=True).update(
-                deleted_at=now, deleted_by=membership.user, user=None, participant_external_id=""
-            )
-    logger.info("learner %s of organization %s deleted by user %s", learner.pk, learner.organization_id,
-                membership.user_id)
+def learner_anonymize(*, learner, by, now) -> None:
+    """The school's record loses every civil field and its account, and leaves the lists; the
+    row stays, with no one behind it, for the participations that count in the statistics.
+    Part of an erasure (`pixorga.erasure`), inside its transaction."""
+    deletion = {} if learner.deleted_at else {"deleted_at": now, "deleted_by": by}
+    OrganizationLearner.objects.filter(pk=learner.pk).update(
+        **CIVIL_FIELDS_ERASED, **deletion, user=None, disabled_at=None, updated_at=now,
+    )

@@ -178,8 +178,10 @@ class OrganizationLearner(models.Model):
     status = models.CharField(max_length=2, blank=True)
     national_student_id = models.CharField(_("INE"), max_length=20, blank=True)
     division = models.CharField(_("classe"), max_length=255, blank=True)
-    # Pupils absent from the latest import: kept with their results, cannot join any more.
+    # Pupils absent from the latest import: kept with their results, cannot join any more,
+    # erased RETENTION_DAYS after `disabled_at` (pixorga.retention).
     is_disabled = models.BooleanField(default=False)
+    disabled_at = models.DateTimeField(null=True, blank=True)
     # From his latest profile sent to the school (None: never sent, "Non communiqué").
     is_certifiable = models.BooleanField(null=True, blank=True)
     certifiable_at = models.DateTimeField(null=True, blank=True)

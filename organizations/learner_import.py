@@ -106,6 +106,14 @@ def _run(job_id: int, *, now) -> str:
         _finish(job, Status.VALIDATION_ERROR, now, errors=problems)
         logger.info("learner import %s refused: %s problem(s)", job.pk, len(problems))
         return FAILED
+    except Exception:  # noqa: BLE001 - a file we failed to foresee is refused, never left running.
+        logger.exception("learner import %s: the file could not be read", job.pk)
+        _finish(job, Status.VALIDATION_ERROR, now, errors=[{
+            "code": "UNREADABLE", "line": None,
+            "message": _("Le fichier n'a pas pu être lu : importez l'export SIECLE (.xml ou .zip) sans le "
+                         "modifier, ou un fichier CSV enregistré au format “CSV UTF-8”."),
+        }])
+        return FAILED
     LearnerImport.objects.filter(pk=job.pk).update(status=Status.VALIDATED)
     try:
         with transaction.atomic():

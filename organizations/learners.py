@@ -12,6 +12,7 @@ import string
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -211,6 +212,26 @@ def one_time_password(length: int = 10) -> str:
 
 
 @dataclass(frozen=True)
+class Credential:
+    password: str
+    encoded: str
+
+
+def credential_new() -> Credential:
+    """A one-time password and its hash: the slow part (Argon2), done before the transaction."""
+    password = one_time_password()
+    return Credential(password, make_password(password))
+
+
+def gets_a_password(learner) -> bool:
+    """Pupils who sign in with a username, or will: not those who sign in with their e-mail,
+    nor those without account and without birthdate (their username is made from it)."""
+    if learner.user_id is not None:
+        return not learner.user.email
+    return learner.birthdate is not None
+
+
+@dataclass(frozen=True)
 class GeneratedLogin:
     division: str
     last_name: str
@@ -236,12 +257,14 @@ def _unique_usernames(learners) -> dict[int, str]:
     return names
 
 
-def learners_generate_logins(*, organization, learner_ids) -> tuple[list[GeneratedLogin], int]:
+def learners_generate_logins(*, organization, learner_ids, credentials=None) -> tuple[list[GeneratedLogin], int]:
     """"Générer les identifiants et les mots de passe": pupils without an account get one with
     a username; pupils who sign in with a username get a new one-time password. Pupils who
     sign in with an e-mail keep it (their count is returned). The passwords exist only in the
-    returned rows: they are hashed at once."""
+    returned rows: only their hashes are stored. `credentials` (learner id → Credential) are
+    made beforehand; a pupil without one gets one here."""
     User = get_user_model()
+    credentials = credentials or {}
     rows, skipped = [], 0
     with transaction.atomic():
         learners = list(
@@ -253,26 +276,24 @@ def learners_generate_logins(*, organization, learner_ids) -> tuple[list[Generat
         usernames = _unique_usernames(without_account)
         for learner in learners:
             user = learner.user
-            if user is not None and user.email:
+            if not gets_a_password(learner):
                 skipped += 1
                 continue
-            password = one_time_password()
+            credential = credentials.get(learner.pk) or credential_new()
             if user is None:
-                if learner.pk not in usernames:
-                    skipped += 1
-                    continue
                 user = User(
                     username=usernames[learner.pk], first_name=learner.first_name, last_name=learner.last_name,
-                    must_change_password=True,
+                    must_change_password=True, password=credential.encoded,
                 )
-                user.set_password(password)
                 user.save()
                 OrganizationLearner.objects.filter(pk=learner.pk).update(user=user)
             else:
-                user.set_password(password)
+                user.password = credential.encoded
                 user.must_change_password = True
                 user.save(update_fields=["password", "must_change_password"])
-            rows.append(GeneratedLogin(learner.division, learner.last_name, learner.first_name, user.username, password))
+            rows.append(GeneratedLogin(
+                learner.division, learner.last_name, learner.first_name, user.username, credential.password,
+            ))
     logger.info("logins generated for %s learner(s) of organization %s", len(rows), organization.pk)
     return rows, skipped
 

@@ -5,7 +5,7 @@ the retention job. Each erasure is one transaction; files are unlinked once it c
 - A pupil of a school (`learner_erase`): the school's record loses every civil field and
   leaves the lists; his participations are detached (no account, no external id, no
   evaluation) and only count as anonymous statistics; the export files of those campaigns,
-  his INE in past imports' messages and the unread login files of his school go. The account
+  his INE in past imports' messages and the unread login files of his class go. The account
   the school generated for him (a username, no e-mail) goes with him unless another school's
   record uses it; a personal account (e-mail) is his: it is only unlinked.
 - An account (`account_erase`): answers, knowledge elements and evaluations deleted,
@@ -31,6 +31,7 @@ from accounts.models import User
 from analysis.export_files import exports_discard
 from analysis.models import ExportJob, JobStatus
 from assessments.models import Assessment, KnowledgeElement
+from organizations.learner_logins import login_files_discard
 from organizations.learners import ANONYMIZED, learner_anonymize
 from organizations.models import Invitation, LearnerImport, Membership, OrganizationLearner, Role
 from participations.models import CampaignParticipation
@@ -94,6 +95,7 @@ def learner_erase(*, learner_id: int, by=None, now) -> Erased:
         detached, campaign_ids = _detach(CampaignParticipation.objects.filter(organization_learner=learner))
         learner_anonymize(learner=learner, by=by, now=now)
         _forget_ine_in_imports(learner.organization_id, learner.national_student_id)
+        login_files_discard(organization_id=learner.organization_id, division=learner.division)
         _forget_in_admin_log(OrganizationLearner, learner.pk)
         erased = Erased(participations=detached, export_files=exports_discard(campaign_ids=campaign_ids, now=now))
         if _is_generated_for(user, learner):

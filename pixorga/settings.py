@@ -217,6 +217,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "sweep-lost-jobs": {"task": "pixorga.tasks.sweep_lost_jobs", "schedule": 60.0},
     "expire-export-files": {"task": "analysis.export_tasks.expire_export_files", "schedule": 300.0},
+    "sweep-login-generations": {"task": "organizations.tasks.sweep_login_generations", "schedule": 60.0},
 }
 
 # HTTPS and cookies: on by default in production, off for the embedded default and tests.

@@ -186,7 +186,7 @@ def learner_erasure_preview(learner) -> dict:
     """What the confirmation of « Supprimer » lists (two queries)."""
     campaign_ids = CampaignParticipation.objects.filter(organization_learner=learner).values("campaign_id")
     return {
-        "participation_count": learner.participations.count(),
+        "participation_count": learner.participations.filter(deleted_at__isnull=True).count(),
         "export_file_count": ExportJob.objects.filter(
             campaign_id__in=campaign_ids, status=JobStatus.DONE, file_deleted_at__isnull=True,
         ).exclude(file="").count(),

@@ -3,7 +3,7 @@ Every member of the school may export; another school's campaign or job is a 404
 
 import logging
 
-from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.http import FileResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone

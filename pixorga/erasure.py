@@ -93,9 +93,9 @@ def learner_erase(*, learner_id: int, by=None, now) -> Erased:
         learner = OrganizationLearner.objects.select_for_update(of=("self",)).select_related("user").get(pk=learner_id)
         user = learner.user
         detached, campaign_ids = _detach(CampaignParticipation.objects.filter(organization_learner=learner))
-        learner_anonymize(learner=learner, by=by, now=now)
         _forget_ine_in_imports(learner.organization_id, learner.national_student_id)
         login_files_discard(organization_id=learner.organization_id, division=learner.division)
+        learner_anonymize(learner=learner, by=by, now=now)
         _forget_in_admin_log(OrganizationLearner, learner.pk)
         erased = Erased(participations=detached, export_files=exports_discard(campaign_ids=campaign_ids, now=now))
         if _is_generated_for(user, learner):
@@ -105,10 +105,16 @@ def learner_erase(*, learner_id: int, by=None, now) -> Erased:
     return erased
 
 
+def is_erased(user) -> bool:
+    return bool(user.email) and user.email.endswith("@" + ANONYMOUS_DOMAIN)
+
+
 def account_erase(*, user, now) -> Erased:
     """Erase an account (see the module). Running it again changes nothing more."""
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
+        if is_erased(user):
+            return Erased()
         built_from_account = OrganizationLearner.objects.filter(user=user, organization__is_managing_students=False)
         detached, campaign_ids = _detach(CampaignParticipation.objects.filter(
             Q(user=user) | Q(organization_learner__in=built_from_account)
@@ -135,10 +141,6 @@ def account_erase(*, user, now) -> Erased:
                         accounts=1)
     logger.info("user %s erased: %s", user.pk, erased)
     return erased
-
-
-def is_erased(user) -> bool:
-    return bool(user.email) and user.email.endswith("@" + ANONYMOUS_DOMAIN)
 
 
 def account_erasure_refusal(user) -> ErasureRefused | None:

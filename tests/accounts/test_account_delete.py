@@ -32,15 +32,15 @@ def delete(client, password=PASSWORD, confirm=True):
 
 @pytest.fixture
 def pupil(db):
-    return UserFactory(email="ada.lovelace@famille.test", first_name="Ada", last_name="Lovelace")
+    return UserFactory(email="amelie.lovelace@famille.test", first_name="Amélie", last_name="Lovelace")
 
 
 @pytest.fixture
 def pupil_history(pupil, school):
-    """Ada joined a campaign of a school without import (a record made from her account) and
+    """Amélie joined a campaign of a school without import (a record made from her account) and
     one of a school that imports its base (its own record of her), and answered."""
     campaign = CampaignFactory(organization=school)
-    ParticipationFactory(campaign=campaign, user=pupil, status="SHARED", participant_external_id="ada-7")
+    ParticipationFactory(campaign=campaign, user=pupil, status="SHARED", participant_external_id="amelie-7")
     siecle = OrganizationFactory(name="Lycée SIECLE", is_managing_students=True)
     record = LearnerFactory(organization=siecle, user=pupil, first_name="Adélaïde", last_name="Lovelace-King")
     ParticipationFactory(campaign=CampaignFactory(organization=siecle), user=pupil, organization_learner=record,
@@ -59,7 +59,7 @@ def test_the_header_leads_to_my_account_which_leads_to_the_deletion(client_of, p
 
     assert f'href="{reverse("account_home")}"' in home and "Mon compte" in home
     assert f'href="{DELETE}"' in account and "Supprimer mon compte" in account
-    assert "ada.lovelace@famille.test" in account
+    assert "amelie.lovelace@famille.test" in account
 
 
 def test_the_page_says_what_goes_and_what_stays(client_of, pupil):
@@ -94,8 +94,8 @@ def test_a_pupil_deletes_his_account_and_nothing_of_him_remains(client_of, pupil
     assert response.redirect_chain[-1][0] == reverse("home")
     page = text(response)
     assert "Votre compte a été supprimé." in page and "Se connecter" in page
-    assert authenticate(username="ada.lovelace@famille.test", password=PASSWORD) is None
-    assert rows_holding("Ada", "ada.lovelace", "famille.test", "ada-7") == []
+    assert authenticate(username="amelie.lovelace@famille.test", password=PASSWORD) is None
+    assert rows_holding("Amélie", "amelie.lovelace", "famille.test", "amelie-7") == []
     assert CampaignParticipation.objects.counted().count() == 2
     assert not CampaignParticipation.objects.filter(user__isnull=False).exists()
     assert not Assessment.objects.exists() and not KnowledgeElement.objects.exists()

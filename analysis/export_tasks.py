@@ -26,16 +26,15 @@ from learning_content.repository import get_content
 from pixorga.queue import send_on_commit
 
 from . import exports
+from .export_files import ACTIVE, EXPORT_DIR, exports_expire
 from .models import ExportJob, JobStatus
 
 logger = logging.getLogger(__name__)
 
-EXPORT_DIR = "exports"
 MAX_ATTEMPTS = 3
 # A job running for longer than this is taken as orphaned (its worker died): the task's time
 # limit stops a live worker before. 10,000 participations take about 20 s in CSV, 45 s in XLSX.
 STALE_AFTER = timedelta(minutes=15)
-ACTIVE = (JobStatus.REQUESTED, JobStatus.RUNNING)
 
 BUILT, FAILED, RETRY, BUSY, SKIPPED = "built", "failed", "retry", "busy", "skipped"
 
@@ -70,11 +69,11 @@ def _looks_stuck(job, now) -> bool:
 
 
 def export_latest(campaign) -> dict:
-    """The panel's two jobs: the last one asked for and the last file built (two queries)."""
+    """The panel's two jobs: the last one asked for and the last file still there (two queries)."""
     jobs = ExportJob.objects.filter(campaign=campaign)
     return {
         "export_job": jobs.first(),
-        "last_done_export": jobs.filter(status=JobStatus.DONE).first(),
+        "last_done_export": jobs.filter(status=JobStatus.DONE, file_deleted_at__isnull=True).first(),
     }
 
 
@@ -192,3 +191,9 @@ def build_export(self, job_id: int) -> str:
         # died. Come back when the job would count as stale.
         raise self.retry(countdown=STALE_AFTER.total_seconds() + 5)
     return outcome
+
+
+@shared_task
+def expire_export_files() -> int:
+    """Every few minutes on Celery beat (settings.CELERY_BEAT_SCHEDULE)."""
+    return exports_expire(now=timezone.now())

@@ -1,7 +1,9 @@
 """"Exporter les résultats": start an export, follow it (htmx polling), download the file.
 Every member of the school may export; another school's campaign or job is a 404."""
 
-from django.http import FileResponse, Http404, HttpResponseBadRequest
+import logging
+
+from django.http import FileResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +15,8 @@ from organizations.access import orga_member_required
 from .export_tasks import export_request
 from .exports import CONTENT_TYPES
 from .models import ExportJob, JobStatus
+
+logger = logging.getLogger(__name__)
 
 
 def _panel_url(campaign):
@@ -47,13 +51,17 @@ def export_status(request, campaign_id, job_id):
 @require_GET
 def export_download(request, campaign_id, job_id):
     campaign = get_campaign_for_member(request, campaign_id)
-    job = get_object_or_404(
-        ExportJob.objects.exclude(file=""), pk=job_id, campaign=campaign, status=JobStatus.DONE
-    )
+    job = get_object_or_404(ExportJob, pk=job_id, campaign=campaign, status=JobStatus.DONE)
     try:
-        handle = job.file.open("rb")
+        handle = job.file.open("rb") if job.file else None
     except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
+        logger.warning("export %s: file %s missing on disk", job.pk, job.file.name)
+        handle = None
+    if handle is None:
+        return render(request, "analysis/export_gone.html", {"campaign": campaign, "job": job}, status=410)
+    response = FileResponse(
         handle, as_attachment=True, filename=job.filename, content_type=CONTENT_TYPES[job.format]
     )
+    # Pupils' names and results: neither the browser nor a proxy keeps a copy.
+    response["Cache-Control"] = "no-store, private"
+    return response

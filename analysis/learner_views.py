@@ -5,10 +5,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from organizations import learners
 from organizations.access import orga_admin_required, orga_member_required
 from organizations.learner_import import learner_import_latest
 from organizations.models import OrganizationLearner
+from pixorga.erasure import learner_erase, learner_erasure_preview
 from pixorga.pagination import paginate
 
 from . import learner_selectors as selectors
@@ -59,16 +59,20 @@ def learner_detail(request, learner_id):
 
 @orga_admin_required
 def learner_delete(request, learner_id):
-    """"Supprimer" a participant, after a confirmation."""
+    """"Supprimer" a pupil, SIECLE-managed ones included: after a confirmation that says what
+    goes, his data is erased (pixorga.erasure). A second click finds him gone."""
     learner = get_object_or_404(
-        OrganizationLearner.objects.alive(), pk=learner_id, organization=request.organization
+        OrganizationLearner.objects.select_related("user"), pk=learner_id, organization=request.organization
     )
-    if request.method == "POST":
-        try:
-            learners.learner_delete(learner=learner, membership=request.membership, now=timezone.now())
-        except learners.LearnerError as error:
-            messages.error(request, error.message)
-            return redirect("learners:detail", learner.pk)
-        messages.success(request, _("Le participant a été supprimé."))
+    if learner.deleted_at is not None:
+        messages.info(request, _("Les données de cet élève ont déjà été effacées."))
         return redirect("learners:list")
-    return render(request, "analysis/learners/delete.html", {"learner": learner})
+    if request.method == "POST":
+        learner_erase(learner_id=learner.pk, by=request.user, now=timezone.now())
+        # The message names nobody: it is kept in the session until shown.
+        messages.success(request, _("Les données de l'élève ont été effacées."))
+        return redirect("learners:list")
+    return render(request, "analysis/learners/delete.html", {
+        "learner": learner, "show_classes": request.organization.is_managing_students,
+        **learner_erasure_preview(learner),
+    })

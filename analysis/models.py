@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +30,11 @@ class CampaignAnalysis(models.Model):
         verbose_name = _("analyse de campagne")
 
 
+class FileDeletion(models.TextChoices):
+    EXPIRED = "expired", _("Durée de conservation écoulée")
+    ERASED = "erased", _("Participations supprimées")
+
+
 class ExportJob(models.Model):
     """"Exporter les résultats": one file built by a worker. The file is written under a
     temporary name and renamed when whole, so it is either complete or absent."""
@@ -49,8 +56,17 @@ class ExportJob(models.Model):
     file = models.FileField(upload_to="exports/", blank=True)
     filename = models.CharField(max_length=255, blank=True)
     error = models.TextField(blank=True)
+    # The file holds pupils' names: it is deleted after EXPORT_RETENTION_HOURS, or at once
+    # when participations it holds are deleted (analysis.export_files). The row stays, so that
+    # a late download says why the file is gone.
+    file_deleted_at = models.DateTimeField(null=True, blank=True)
+    file_deleted_reason = models.CharField(max_length=8, choices=FileDeletion.choices, blank=True)
 
     class Meta:
         verbose_name = _("export de résultats")
         ordering = ["-requested_at", "-pk"]
         indexes = [models.Index(fields=["campaign", "-requested_at"], name="export_campaign_requested")]
+
+    @property
+    def available_until(self):
+        return self.finished_at + timedelta(hours=settings.EXPORT_RETENTION_HOURS) if self.finished_at else None

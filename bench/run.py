@@ -42,6 +42,7 @@ PARTS = {
     "content": ("Référentiel", _content),
     "simulation": ("Test adaptatif (simulation, bench/simulation.py)", _module("simulation")),
     "learners": ("Import de la base élèves (SIECLE, bench/learner_import.py)", _module("learner_import")),
+    "logins": ("Identifiants d'une classe de 1 000 élèves (bench/learner_logins.py)", _module("learner_logins")),
     "scale": ("Échelle : export, analyse et pages jusqu'à 100 000 participations (bench/scale.py)", _module("scale")),
     "http": ("Charges HTTP : boucle réponse, connexions, envois (bench/http_load.py)", _module("http_load")),
 }

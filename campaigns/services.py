@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from organizations.models import Membership
 from participations.models import CampaignParticipation
+from participations.signals import participations_deleted
 
 from .codes import generate_code
 from .models import Campaign
@@ -144,5 +145,6 @@ def campaigns_delete(*, organization, campaign_ids, membership, now) -> int:
             deleted_at=now, deleted_by=membership.user, user=None, participant_external_id=""
         )
         Campaign.objects.filter(pk__in=ids).update(deleted_at=now, deleted_by=membership.user)
+        participations_deleted.send(sender=Campaign, campaign_ids=ids, now=now)
     logger.info("user %s deleted campaigns %s", membership.user_id, sorted(ids))
     return len(ids)

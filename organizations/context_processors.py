@@ -1,7 +1,7 @@
 from .selectors import user_memberships
 
 ORGA_NAMESPACES = {"orga", "campaigns", "analysis", "learners"}
-LEARNER_VIEWS = {"learner_import", "learner_logins"}
+LEARNER_VIEWS = {"learner_import", "learner_logins", "learner_logins_job", "learner_logins_download"}
 TEAM_VIEWS = {
     "team_members", "team_invitations", "team_invite", "team_leave", "member_remove", "invitation_cancel",
 }

@@ -6,6 +6,7 @@ written, and every problem is reported at once with its line, so that the school
 base in one go instead of discovering one error per upload.
 """
 
+import codecs
 import csv
 import datetime
 import io
@@ -43,6 +44,13 @@ MAX_LENGTHS = {
 }
 
 _DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+# Characters no name, date or code holds: a binary file, or a text file damaged on the way (a
+# NUL cannot even be stored by PostgreSQL). Tabs and line ends are text.
+_UNREADABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# How an XML file in UTF-16 or UTF-32 starts (with or without a byte order mark): NUL bytes
+# are its own, expat reads it.
+_WIDE_XML_STARTS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE,
+                    b"<\x00?\x00", b"\x00<\x00?")
 _INSEE_COUNTRY = re.compile(r"99\d{3}")
 # Invisible characters that spreadsheets and copy-pastes leave in names; Python's split()
 # already takes care of every Unicode space, the non-breaking ones included.
@@ -355,6 +363,13 @@ class _SiecleHandler(ContentHandler):
 def _parse_siecle(data: bytes, expected_uai: str) -> tuple[list[LearnerRow], list[FileProblem]]:
     if not data.strip():
         raise _no_student()
+    nul = data.find(b"\x00")
+    if nul >= 0 and not data.startswith(_WIDE_XML_STARTS):
+        line = data.count(b"\n", 0, nul) + 1
+        raise _Refused(FileProblem("UNREADABLE", _(
+            "Le fichier XML contient des caractères illisibles (ligne %(line)s) : il a été endommagé ou "
+            "n’est pas un export SIECLE. Importez l’export SIECLE sans le modifier."
+        ) % {"line": line}, line))
     handler = _SiecleHandler(expected_uai)
     parser = DefusedExpatParser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
     parser.setContentHandler(handler)
@@ -476,6 +491,24 @@ def _csv_header_key(header: str) -> str:
 
 
 def _decode_csv(data: bytes) -> str:
+    text = _decode_csv_bytes(data)
+    unreadable = _UNREADABLE.search(text)
+    if unreadable is not None:
+        line = text.count("\n", 0, unreadable.start()) + 1
+        raise _Refused(FileProblem("UNREADABLE", _(
+            "Le fichier contient des caractères illisibles (ligne %(line)s) : ce n’est pas un fichier CSV "
+            "enregistré comme du texte. Enregistrez-le au format “CSV UTF-8” puis importez-le à nouveau."
+        ) % {"line": line}, line))
+    return text
+
+
+def _decode_csv_bytes(data: bytes) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Texte Unicode".
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -106,6 +106,14 @@ def _run(job_id: int, *, now) -> str:
         _finish(job, Status.VALIDATION_ERROR, now, errors=problems)
         logger.info("learner import %s refused: %s problem(s)", job.pk, len(problems))
         return FAILED
+    except Exception:  # noqa: BLE001 - a file we failed to foresee is refused, never left running.
+        logger.exception("learner import %s: the file could not be read", job.pk)
+        _finish(job, Status.VALIDATION_ERROR, now, errors=[{
+            "code": "UNREADABLE", "line": None,
+            "message": _("Le fichier n'a pas pu être lu : importez l'export SIECLE (.xml ou .zip) sans le "
+                         "modifier, ou un fichier CSV enregistré au format “CSV UTF-8”."),
+        }])
+        return FAILED
     LearnerImport.objects.filter(pk=job.pk).update(status=Status.VALIDATED)
     try:
         with transaction.atomic():
@@ -153,17 +161,18 @@ def _write(organization, rows, now) -> dict:
             ))
         elif known.values != values or known.is_disabled:
             to_update.append(OrganizationLearner(
-                pk=known.pk, is_disabled=False, updated_at=now, **dict(zip(FIELDS, values))
+                pk=known.pk, is_disabled=False, disabled_at=None, updated_at=now, **dict(zip(FIELDS, values))
             ))
     OrganizationLearner.objects.bulk_create(to_create, batch_size=CHUNK_SIZE)
-    OrganizationLearner.objects.bulk_update(to_update, [*FIELDS, "is_disabled", "updated_at"], batch_size=CHUNK_SIZE)
+    OrganizationLearner.objects.bulk_update(
+        to_update, [*FIELDS, "is_disabled", "disabled_at", "updated_at"], batch_size=CHUNK_SIZE
+    )
     departed = [known.pk for ine, known in existing.items() if ine not in by_ine and not known.is_disabled]
     departed_query = OrganizationLearner.objects.alive().filter(organization=organization, is_disabled=False)
-    disabled = departed_query.filter(national_student_id="").update(is_disabled=True, updated_at=now)
+    departure = {"is_disabled": True, "disabled_at": now, "updated_at": now}
+    disabled = departed_query.filter(national_student_id="").update(**departure)
     for start in range(0, len(departed), CHUNK_SIZE):
-        disabled += departed_query.filter(pk__in=departed[start:start + CHUNK_SIZE]).update(
-            is_disabled=True, updated_at=now
-        )
+        disabled += departed_query.filter(pk__in=departed[start:start + CHUNK_SIZE]).update(**departure)
     return {"created_count": len(to_create), "updated_count": len(to_update), "disabled_count": disabled}
 
 

@@ -4,19 +4,17 @@ analysis."""
 
 import logging
 
-from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-
-from pixorga.csv_format import BOM, csv_line
 
 from .access import orga_admin_required
 from .forms import LearnerImportForm, LearnerLoginsForm
 from .learner_files import MAX_FILE_SIZE
 from .learner_import import learner_import_latest, learner_import_request
-from .learners import LearnerError, learners_generate_logins
+from .learner_logins import class_learners, learner_logins_request, learner_logins_take, login_generations
+from .learners import LearnerError
 from .models import OrganizationLearner
 
 logger = logging.getLogger(__name__)
@@ -55,40 +53,38 @@ def _divisions(organization):
 
 @orga_admin_required
 def learner_logins(request):
-    """"Générer les identifiants et les mots de passe" of a class, downloaded as CSV once."""
-    divisions = _divisions(request.organization)
+    """"Générer les identifiants et les mots de passe" of a class: the summary, then the job."""
     data = request.POST if request.method == "POST" else (request.GET if "division" in request.GET else None)
-    form = LearnerLoginsForm(data, divisions=divisions)
-    learners = OrganizationLearner.objects.none()
-    if form.is_valid():
-        learners = OrganizationLearner.objects.active().filter(
-            organization=request.organization, division=form.cleaned_data["division"]
-        ).select_related("user")
+    form = LearnerLoginsForm(data, divisions=_divisions(request.organization))
     if request.method == "POST" and form.is_valid():
-        try:
-            rows, skipped = learners_generate_logins(
-                organization=request.organization, learner_ids=list(learners.values_list("pk", flat=True))
-            )
-        except LearnerError as error:
-            messages.error(request, error.message)
-            return redirect("learners:list")
-        return _logins_csv(form.cleaned_data["division"], rows)
+        job = learner_logins_request(organization=request.organization, division=form.cleaned_data["division"],
+                                     user=request.user, now=timezone.now())
+        return redirect("orga:learner_logins_job", job.pk)
     summary = None
     if form.is_valid():
         summary = {"without_account": 0, "username": 0, "email": 0}
-        for learner in learners:
+        for learner in class_learners(request.organization, form.cleaned_data["division"]):
             key = "without_account" if learner.user is None else ("email" if learner.user.email else "username")
             summary[key] += 1
     return render(request, "organizations/learner_logins.html", {"form": form, "summary": summary})
 
 
-def _logins_csv(division, rows) -> HttpResponse:
-    lines = [BOM, csv_line([_("Classe"), _("Nom"), _("Prénom"), _("Identifiant"), _("Mot de passe")])]
-    lines += [csv_line([row.division, row.last_name, row.first_name, row.username, row.password]) for row in rows]
-    stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
-    safe = "".join(c if c.isalnum() else "-" for c in division)
-    response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="Identifiants-{safe}-{stamp}.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
+@orga_admin_required
+def learner_logins_job(request, job_id):
+    """The job's progress (polled by htmx), then the file to download once."""
+    job = get_object_or_404(login_generations(request.organization), pk=job_id)
+    template = "organizations/learner_logins_status.html" if request.htmx else "organizations/learner_logins_job.html"
+    return render(request, template, {"job": job})
 
+
+@orga_admin_required
+def learner_logins_download(request, job_id):
+    job = get_object_or_404(login_generations(request.organization), pk=job_id)
+    content = learner_logins_take(job=job, now=timezone.now())
+    if content is None:
+        return render(request, "organizations/learner_logins_gone.html", {"job": job}, status=410)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
+    # One-time passwords: neither the browser nor a proxy keeps a copy.
+    response["Cache-Control"] = "no-store, private"
+    return response

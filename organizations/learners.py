@@ -12,6 +12,7 @@ import string
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -211,6 +212,26 @@ def one_time_password(length: int = 10) -> str:
 
 
 @dataclass(frozen=True)
+class Credential:
+    password: str
+    encoded: str
+
+
+def credential_new() -> Credential:
+    """A one-time password and its hash: the slow part (Argon2), done before the transaction."""
+    password = one_time_password()
+    return Credential(password, make_password(password))
+
+
+def gets_a_password(learner) -> bool:
+    """Pupils who sign in with a username, or will: not those who sign in with their e-mail,
+    nor those without account and without birthdate (their username is made from it)."""
+    if learner.user_id is not None:
+        return not learner.user.email
+    return learner.birthdate is not None
+
+
+@dataclass(frozen=True)
 class GeneratedLogin:
     division: str
     last_name: str
@@ -236,12 +257,14 @@ def _unique_usernames(learners) -> dict[int, str]:
     return names
 
 
-def learners_generate_logins(*, organization, learner_ids) -> tuple[list[GeneratedLogin], int]:
+def learners_generate_logins(*, organization, learner_ids, credentials=None) -> tuple[list[GeneratedLogin], int]:
     """"Générer les identifiants et les mots de passe": pupils without an account get one with
     a username; pupils who sign in with a username get a new one-time password. Pupils who
     sign in with an e-mail keep it (their count is returned). The passwords exist only in the
-    returned rows: they are hashed at once."""
+    returned rows: only their hashes are stored. `credentials` (learner id → Credential) are
+    made beforehand; a pupil without one gets one here."""
     User = get_user_model()
+    credentials = credentials or {}
     rows, skipped = [], 0
     with transaction.atomic():
         learners = list(
@@ -253,53 +276,44 @@ def learners_generate_logins(*, organization, learner_ids) -> tuple[list[Generat
         usernames = _unique_usernames(without_account)
         for learner in learners:
             user = learner.user
-            if user is not None and user.email:
+            if not gets_a_password(learner):
                 skipped += 1
                 continue
-            password = one_time_password()
+            credential = credentials.get(learner.pk) or credential_new()
             if user is None:
-                if learner.pk not in usernames:
-                    skipped += 1
-                    continue
                 user = User(
                     username=usernames[learner.pk], first_name=learner.first_name, last_name=learner.last_name,
-                    must_change_password=True,
+                    must_change_password=True, password=credential.encoded,
                 )
-                user.set_password(password)
                 user.save()
                 OrganizationLearner.objects.filter(pk=learner.pk).update(user=user)
             else:
-                user.set_password(password)
+                user.password = credential.encoded
                 user.must_change_password = True
                 user.save(update_fields=["password", "must_change_password"])
-            rows.append(GeneratedLogin(learner.division, learner.last_name, learner.first_name, user.username, password))
+            rows.append(GeneratedLogin(
+                learner.division, learner.last_name, learner.first_name, user.username, credential.password,
+            ))
     logger.info("logins generated for %s learner(s) of organization %s", len(rows), organization.pk)
     return rows, skipped
 
 
 ANONYMIZED = "(anonymisé)"
+# Every field of the school's record that says who the pupil is (domain rules §10.4). Pix keeps
+# the year of birth; nothing here reads it, so it goes too.
+CIVIL_FIELDS_ERASED = {
+    "first_name": ANONYMIZED, "last_name": ANONYMIZED, "middle_name": "", "third_name": "",
+    "preferred_last_name": "", "sex": "", "birthdate": None, "birth_city": "", "birth_city_code": "",
+    "birth_province_code": "", "birth_country_code": "", "mef_code": "", "status": "",
+    "national_student_id": "", "division": "", "is_certifiable": None, "certifiable_at": None,
+}
 
 
-def learner_delete(*, learner, membership, now) -> None:
-    """"Supprimer" a participant (admin, schools that do not import their base): he leaves the
-    list and is anonymized (§10.4), his participations with him (§2.7) — the statistics keep
-    them, with nobody behind. A school that imports its base disables pupils by importing."""
-    if not membership.is_admin or membership.organization_id != learner.organization_id:
-        raise LearnerError("NOT_ALLOWED", _("Seuls les administrateurs peuvent supprimer un participant."))
-    if membership.organization.is_managing_students:
-        raise LearnerError("MANAGED_BY_IMPORT", _(
-            "Les élèves d'un établissement qui importe sa base ne se suppriment pas : l'import désactive ceux qui sont partis."
-        ))
-    with transaction.atomic():
-        updated = OrganizationLearner.objects.filter(pk=learner.pk, deleted_at__isnull=True).update(
-            first_name=ANONYMIZED, last_name=ANONYMIZED, middle_name="", third_name="", preferred_last_name="",
-            birthdate=learner.birthdate.replace(month=1, day=1) if learner.birthdate else None,
-            sex="", birth_city="", birth_city_code="", birth_province_code="", birth_country_code="", mef_code="",
-            national_student_id="", user=None, deleted_at=now, deleted_by=membership.user, updated_at=now,
-        )
-        if updated:
-            learner.participations.filter(deleted_at__isnull=True).update(
-                deleted_at=now, deleted_by=membership.user, user=None, participant_external_id=""
-            )
-    logger.info("learner %s of organization %s deleted by user %s", learner.pk, learner.organization_id,
-                membership.user_id)
+def learner_anonymize(*, learner, by, now) -> None:
+    """The school's record loses every civil field and its account, and leaves the lists; the
+    row stays, with no one behind it, for the participations that count in the statistics.
+    Part of an erasure (`pixorga.erasure`), inside its transaction."""
+    deletion = {} if learner.deleted_at else {"deleted_at": now, "deleted_by": by}
+    OrganizationLearner.objects.filter(pk=learner.pk).update(
+        **CIVIL_FIELDS_ERASED, **deletion, user=None, disabled_at=None, updated_at=now,
+    )

@@ -178,8 +178,10 @@ class OrganizationLearner(models.Model):
     status = models.CharField(max_length=2, blank=True)
     national_student_id = models.CharField(_("INE"), max_length=20, blank=True)
     division = models.CharField(_("classe"), max_length=255, blank=True)
-    # Pupils absent from the latest import: kept with their results, cannot join any more.
+    # Pupils absent from the latest import: kept with their results, cannot join any more,
+    # erased RETENTION_DAYS after `disabled_at` (pixorga.retention).
     is_disabled = models.BooleanField(default=False)
+    disabled_at = models.DateTimeField(null=True, blank=True)
     # From his latest profile sent to the school (None: never sent, "Non communiqué").
     is_certifiable = models.BooleanField(null=True, blank=True)
     certifiable_at = models.DateTimeField(null=True, blank=True)
@@ -265,3 +267,48 @@ class LearnerImport(models.Model):
     @property
     def is_running(self):
         return self.status in {self.Status.UPLOADED, self.Status.VALIDATING, self.Status.VALIDATED}
+
+
+class LoginGeneration(models.Model):
+    """"Générer les identifiants et les mots de passe" of a class, run by a worker: hashing a
+    password costs tens of milliseconds, a class of 1,000 pupils does not fit in a request.
+    requested → running → done | failed, claimed with a conditional UPDATE. The file, with the
+    one-time passwords, is kept encrypted (pixorga.sealed) until its single download, and an
+    hour at most."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("En attente")
+        RUNNING = "running", _("En cours")
+        DONE = "done", _("Terminé")
+        FAILED = "failed", _("Échec")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="login_generations")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    division = models.CharField(max_length=255)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    requested_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    # Pupils who sign in with their e-mail: nothing changes for them.
+    skipped_count = models.PositiveIntegerField(default=0)
+    data = models.BinaryField(null=True, blank=True)
+    filename = models.CharField(max_length=255, blank=True)
+    downloaded_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("génération d'identifiants")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["organization", "division", "-requested_at"], name="login_generation_class")]
+
+    def __str__(self):
+        return f"{self.division} ({self.get_status_display()})"
+
+    @property
+    def is_running(self):
+        return self.status in {self.Status.REQUESTED, self.Status.RUNNING}

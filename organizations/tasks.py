@@ -6,9 +6,11 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from pixorga.queue import send_on_commit
+from pixorga.queue import send, send_on_commit
 
 from .learner_import import learner_import_run
+from .learner_logins import MAX_ATTEMPTS as LOGIN_ATTEMPTS
+from .learner_logins import RETRY, STALE_AFTER, learner_logins_run, login_files_expire, login_jobs_lost
 from .models import Invitation
 
 logger = logging.getLogger(__name__)
@@ -49,3 +51,20 @@ def enqueue_invitation_emails(request, sent) -> None:
 def run_learner_import(import_id: int) -> str:
     """Thin: the claim, the validation and the all-or-nothing write live in the service."""
     return learner_import_run(import_id, now=timezone.now())
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=LOGIN_ATTEMPTS,
+             time_limit=(STALE_AFTER.total_seconds() - 60))
+def generate_learner_logins(self, job_id: int) -> str:
+    outcome = learner_logins_run(job_id)
+    if outcome == RETRY:
+        raise self.retry(countdown=10 * (self.request.retries + 1))
+    return outcome
+
+
+@shared_task
+def sweep_login_generations() -> dict:
+    """Every minute on Celery beat: files not downloaded in time are erased, lost jobs sent again."""
+    now = timezone.now()
+    lost = login_jobs_lost(now=now)
+    return {"expired": login_files_expire(now=now), "sent": sum(send(generate_learner_logins, (pk,)) for pk in lost)}

@@ -21,7 +21,7 @@ from organizations.learners import LearnerError, learner_for_join, learner_recor
 from organizations.models import OrganizationLearner
 
 from .models import CampaignParticipation, KnowledgeElementSnapshot
-from .signals import participation_shared
+from .signals import participation_shared, participations_deleted
 
 logger = logging.getLogger(__name__)
 
@@ -292,8 +292,10 @@ def participation_delete(*, participation, membership, now) -> int:
         raise ParticipationError("NOT_ALLOWED", _("Vous n'avez pas les droits pour supprimer cette participation."))
     if participation.deleted_at is not None:
         return 0
-    count = CampaignParticipation.objects.filter(
-        campaign=campaign, organization_learner_id=participation.organization_learner_id, deleted_at__isnull=True
-    ).update(deleted_at=now, deleted_by=membership.user, user=None, participant_external_id="")
+    with transaction.atomic():
+        count = CampaignParticipation.objects.filter(
+            campaign=campaign, organization_learner_id=participation.organization_learner_id, deleted_at__isnull=True
+        ).update(deleted_at=now, deleted_by=membership.user, user=None, participant_external_id="")
+        participations_deleted.send(sender=CampaignParticipation, campaign_ids={campaign.pk}, now=now)
     logger.info("user %s deleted %s participation(s) in campaign %s", membership.user_id, count, campaign.pk)
     return count

@@ -216,6 +216,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # Jobs whose message was lost (Redis down when asked, worker killed) are sent again.
 CELERY_BEAT_SCHEDULE = {
     "sweep-lost-jobs": {"task": "pixorga.tasks.sweep_lost_jobs", "schedule": 60.0},
+    "expire-export-files": {"task": "analysis.export_tasks.expire_export_files", "schedule": 300.0},
+    "sweep-login-generations": {"task": "organizations.tasks.sweep_login_generations", "schedule": 60.0},
 }
 
 # HTTPS and cookies: on by default in production, off for the embedded default and tests.
@@ -243,6 +245,8 @@ DSFR_USE_INTEGRITY_CHECKSUMS = not DEBUG
 INVITATION_VALIDITY_DAYS = env.int("INVITATION_VALIDITY_DAYS", default=7)
 # Pupils inactive this long are anonymized by `manage.py anonymize_inactive` (about 3 school years).
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=3 * 365)
+# Export files (pupils' names and results) are deleted this long after they were built.
+EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", default=24)
 # The highest level a competence can reach (the real code's default is 5).
 PIX_MAX_REACHABLE_LEVEL = env.int("PIX_MAX_REACHABLE_LEVEL", default=5)
 

@@ -5,7 +5,7 @@ from django.views.i18n import set_language
 
 from accounts import views as accounts_views
 
-from . import views
+from . import account_views, views
 
 admin.site.site_header = "Pix Orga – administration"
 admin.site.site_title = "Pix Orga"
@@ -15,6 +15,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("langue/", set_language, name="set_language"),
     path("compte/premier-mot-de-passe/", accounts_views.first_password, name="first_password"),
+    path("compte/", account_views.account_home, name="account_home"),
+    path("compte/supprimer/", account_views.account_delete_page, name="account_delete"),
     path("compte/", include("allauth.urls")),
     path("", include("participations.urls")),
     path("", include("assessments.urls")),

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from django.contrib.auth import authenticate
+from django.test import TestCase
 from django.urls import reverse
 
 from accounts.models import User
@@ -59,7 +60,15 @@ def class_3e_a(managing_school, other_school):
 
 
 def generate(client, division="3e A"):
-    return client.post(reverse("orga:learner_logins"), {"division": division})
+    """Ask for the class's logins (the job runs once the request commits: in process here, a
+    worker in production) and download the file from the job's page, as the admin does."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("orga:learner_logins"), {"division": division})
+    if response.status_code != 302:
+        return response
+    page = client.get(response.url)
+    link = re.search(r'href="([^"]+/fichier/)"', page.content.decode())
+    return client.get(link.group(1)) if link else page
 
 
 def csv_rows(response) -> list[list[str]]:
@@ -96,7 +105,7 @@ def test_the_admin_downloads_one_row_per_pupil_of_the_class(client_of, correspon
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="Identifiants-3e-A-')
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-store, private"
     assert response.content.decode("utf-8").splitlines()[0] == '\ufeff"Classe";"Nom";"Prénom";"Identifiant";"Mot de passe"'
     rows = csv_rows(response)
     assert rows[0] == HEADER

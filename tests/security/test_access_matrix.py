@@ -13,7 +13,8 @@ from django.utils import timezone
 from analysis.models import ExportJob
 from assessments.models import Assessment
 from learning_content.models import TargetProfile
-from organizations.models import Membership, Role
+from organizations.models import LoginGeneration, Membership, Role
+from pixorga.sealed import seal
 from tests.factories import (
     CampaignFactory,
     InvitationFactory,
@@ -84,6 +85,8 @@ MATRIX = {
     "participations:associate": ("get", lambda w: {"code": w.campaign.code}, pupil_code()),
     "learners:detail": ("get", lambda w: {"learner_id": w.participation.organization_learner_id}, orga()),
     "learners:delete": ("get", lambda w: {"learner_id": w.participation.organization_learner_id}, admin_only()),
+    "orga:learner_logins_job": ("get", lambda w: {"job_id": w.login_job.pk}, admin_only()),
+    "orga:learner_logins_download": ("get", lambda w: {"job_id": w.login_job.pk}, admin_only()),
     "participations:results": ("get", lambda w: {"code": w.evaluation.code}, pupil_code()),
     "participations:improve": ("post", lambda w: {"code": w.evaluation.code}, pupil_code()),
     "participations:retry": ("post", lambda w: {"code": w.campaign.code}, pupil_code()),
@@ -147,6 +150,9 @@ def world(db, settings, tmp_path):
     w.export_job = ExportJob.objects.create(campaign=w.campaign, requested_by=w.owner, status="done",
                                             requested_at=timezone.now(), filename="Resultats.csv")
     w.export_job.file.save("resultats.csv", ContentFile(b"\xef\xbb\xbfNom;Prenom\n"))
+    w.login_job = LoginGeneration.objects.create(organization=school, division="3e A", status="done",
+                                                 requested_at=timezone.now(), finished_at=timezone.now(),
+                                                 data=seal(b"Classe;Nom", purpose="learner-logins"))
     w.invitation = InvitationFactory(organization=school)
     w.token = "jeton-de-la-matrice"
     InvitationFactory(organization=school, token=w.token)

@@ -132,7 +132,7 @@ def is_complete(challenge, answer) -> bool:
             str(given.get(item["key"]) or "").strip() for item in challenge.inputs
         )
     if challenge.type == "QCM":
-        return bool(_index_set(answer or ""))
+        return any(_csv_items(answer or ""))
     return bool(str(answer or "").strip())
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from learning_content.repository import get_content
 
 from . import algorithm, scoring, services
-from .display import answer_from_form, expected_answer_text, given_answer_text
+from .display import answer_from_form, expected_answer_text, given_answer_text, instruction_summary
 from .models import Answer, Assessment
 from .selectors import profile_from_knowledge
 
@@ -46,7 +46,6 @@ def _render_challenge(request, assessment, current, *, error=None, status=200):
     context = {
         "assessment": assessment, "challenge": current, "error": error,
         "position": answered % CHECKPOINT_EVERY + 1, "block_size": CHECKPOINT_EVERY,
-        "number": answered + 1,
     }
     if current.is_timed and assessment.current_challenge_started_at is None:
         return render(request, "assessments/timed_intro.html", context)
@@ -116,7 +115,7 @@ def checkpoint(request, assessment_id):
             continue
         skill = content.skills.get(challenge_data.skill_id)
         items.append({
-            "answer": answer, "challenge": challenge_data,
+            "answer": answer, "challenge": challenge_data, "summary": instruction_summary(challenge_data),
             "given": given_answer_text(challenge_data, answer.value),
             "expected": expected_answer_text(challenge_data),
             "tutorials": [content.tutorials[t] for t in (skill.tutorial_ids if skill else ()) if t in content.tutorials],

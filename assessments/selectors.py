@@ -1,6 +1,7 @@
 """Reads of the student's profile: levels and pix per competence, in their areas."""
 
 from . import algorithm, scoring
+from .models import Assessment
 
 
 def profile_from_knowledge(content, knowledge_elements, *, max_level: int) -> dict:
@@ -25,3 +26,12 @@ def profile_from_knowledge(content, knowledge_elements, *, max_level: int) -> di
         "is_certifiable": scoring.is_certifiable(scores),
         "scores": scores,
     }
+
+
+def started_competence_evaluations(user_id) -> dict[str, int]:
+    """The competences the user began to test on their own: competence id → assessment id."""
+    return dict(
+        Assessment.objects.filter(
+            user_id=user_id, type=Assessment.Type.COMPETENCE_EVALUATION, state=Assessment.State.STARTED
+        ).order_by("created_at").values_list("competence_id", "pk")
+    )

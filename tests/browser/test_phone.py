@@ -130,7 +130,8 @@ def pupil_world(school, other_school, teacher, student, referential):
 def test_every_page_a_visitor_sees_fits_a_phone(page, live_server, pupil_world):
     paths = [
         "/", "/campagnes/", f"/campagnes/{pupil_world['evaluation'].code}", f"/campagnes/{pupil_world['collection'].code}",
-        "/compte/login/", "/compte/signup/", "/compte/password/reset/",
+        "/compte/login/", "/compte/signup/", "/compte/password/reset/", "/compte/password/reset/done/",
+        "/cette-page-n-existe-pas/",
     ]
     for path in paths:
         assert_fits_a_phone(page, live_server.url + path)

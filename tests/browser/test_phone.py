@@ -105,6 +105,7 @@ def pupil_world(school, other_school, teacher, student, referential):
     other_school.is_managing_students = True
     other_school.save()
     restricted = CampaignFactory(organization=other_school, name="Lycée - Rentrée")
+    archived = CampaignFactory(organization=school, creator=teacher, name="Archivée", archived_at=now)
 
     participation = participation_services.participation_join(campaign=evaluation, user=student, now=now)
     assessment = participation.assessment
@@ -123,7 +124,7 @@ def pupil_world(school, other_school, teacher, student, referential):
     participation_services.participation_join(campaign=collection, user=student, now=now)
     return {
         "evaluation": evaluation, "finished": finished, "collection": collection, "with_id": with_id,
-        "restricted": restricted, "assessment": assessment, "challenges": challenges,
+        "restricted": restricted, "archived": archived, "assessment": assessment, "challenges": challenges,
     }
 
 
@@ -131,7 +132,7 @@ def test_every_page_a_visitor_sees_fits_a_phone(page, live_server, pupil_world):
     paths = [
         "/", "/campagnes/", f"/campagnes/{pupil_world['evaluation'].code}", f"/campagnes/{pupil_world['collection'].code}",
         "/compte/login/", "/compte/signup/", "/compte/password/reset/", "/compte/password/reset/done/",
-        "/cette-page-n-existe-pas/",
+        "/compte/password/reset/key/1-cle-perimee/", "/cette-page-n-existe-pas/",
     ]
     for path in paths:
         assert_fits_a_phone(page, live_server.url + path)
@@ -145,6 +146,7 @@ def test_every_page_of_a_signed_in_pupil_fits_a_phone(page, live_server, pupil_w
         "/", "/campagnes/", "/mes-parcours/", "/competences/", f"/competences/{competence.id}/resultats/",
         f"/campagnes/{pupil_world['with_id'].code}", f"/campagnes/{pupil_world['with_id'].code}/identifiant/",
         f"/campagnes/{pupil_world['restricted'].code}", f"/campagnes/{pupil_world['restricted'].code}/eleve/",
+        f"/campagnes/{pupil_world['archived'].code}",
         f"/evaluations/{pupil_world['assessment'].pk}/avancement/",
         f"/campagnes/{pupil_world['finished'].code}/evaluation/resultats/",
         f"/campagnes/{pupil_world['collection'].code}/envoi-profil/",

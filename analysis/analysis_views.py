@@ -4,13 +4,12 @@ participant (§A.12). The tab shows the analysis stored by the worker and never 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from campaigns.access import get_campaign_for_member
 from campaigns.views import campaign_page_context
 from organizations.access import orga_member_required
 from participations.models import KnowledgeElementSnapshot
+from pixorga.durations import duration_label
 
 from . import analysis_tasks, recommendation
 from .models import JobStatus
@@ -19,17 +18,6 @@ from .models import JobStatus
 POLL_SECONDS = 5
 # htmx stops polling when a response has this status.
 HTMX_STOP_POLLING = 286
-
-
-def humanize_duration(seconds: int) -> str:
-    """A tutorial's duration as Pix shows it: "une minute", "5 minutes", "1 h 05"."""
-    minutes = max(1, (seconds + 30) // 60)
-    if minutes < 60:
-        return ngettext("une minute", "%(count)d minutes", minutes) % {"count": minutes}
-    hours, minutes = divmod(minutes, 60)
-    if not minutes:
-        return _("%(hours)d h") % {"hours": hours}
-    return _("%(hours)d h %(minutes)02d") % {"hours": hours, "minutes": minutes}
 
 
 def displayed_recommendations(rows: list[dict], *, descending: bool = False) -> list[dict]:
@@ -44,7 +32,7 @@ def displayed_recommendations(rows: list[dict], *, descending: bool = False) -> 
             "bubbles_on": "●" * level,
             "bubbles_off": "○" * (recommendation.RELEVANCE_MAX - level) if level else "",
             "tutorials": [
-                {**tutorial, "duration_label": humanize_duration(tutorial["duration_seconds"])}
+                {**tutorial, "duration_label": duration_label(tutorial["duration_seconds"])}
                 for tutorial in row["tutorials"]
             ],
         })

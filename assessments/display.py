@@ -1,5 +1,16 @@
 """How answers read for a student: the answer he gave and the expected one, in words."""
 
+from django.utils.text import Truncator
+
+from pixorga.markdown import markdown_text
+
+SUMMARY_LENGTH = 90
+
+
+def instruction_summary(challenge) -> str:
+    """The challenge in a line (a checkpoint's titles): its instruction's words, no Markdown."""
+    return Truncator(markdown_text(challenge.instruction)).chars(SUMMARY_LENGTH)
+
 
 def _proposal(challenge, number) -> str:
     try:

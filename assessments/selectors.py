@@ -28,12 +28,17 @@ def profile_from_knowledge(content, knowledge_elements, *, max_level: int) -> di
     }
 
 
-def started_competence_ids(user) -> set[str]:
-    return set(
+def started_competence_evaluations(user_id) -> dict[str, int]:
+    """The competences the user began to test on their own: competence id → assessment id."""
+    return dict(
         Assessment.objects.filter(
-            user=user, type=Assessment.Type.COMPETENCE_EVALUATION, state=Assessment.State.STARTED
-        ).values_list("competence_id", flat=True)
+            user_id=user_id, type=Assessment.Type.COMPETENCE_EVALUATION, state=Assessment.State.STARTED
+        ).order_by("created_at").values_list("competence_id", "pk")
     )
+
+
+def started_competence_ids(user) -> set[str]:
+    return set(started_competence_evaluations(user.pk))
 
 
 def profile_with_actions(content, knowledge_elements, *, started_ids, now, max_level: int) -> dict:

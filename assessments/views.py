@@ -14,7 +14,9 @@ from django.views.decorators.http import require_POST
 from learning_content.repository import get_content
 
 from . import algorithm, retries, scoring, services
-from .display import answer_from_form, expected_answer_text, given_answer_text, typed_values
+from .display import (
+    answer_from_form, expected_answer_text, given_answer_text, instruction_summary, typed_values,
+)
 from .models import Answer, Assessment
 from .selectors import profile_from_knowledge, profile_with_actions, started_competence_ids
 
@@ -50,7 +52,6 @@ def _render_challenge(request, assessment, current, *, error=None, typed=None, s
         "assessment": assessment, "challenge": current, "error": error,
         "typed": typed_values(current, typed),
         "position": answered % CHECKPOINT_EVERY + 1, "block_size": CHECKPOINT_EVERY,
-        "number": answered + 1,
     }
     if current.is_timed and assessment.current_challenge_started_at is None:
         return render(request, "assessments/timed_intro.html", context)
@@ -133,7 +134,7 @@ def checkpoint(request, assessment_id):
             continue
         skill = content.skills.get(challenge_data.skill_id)
         items.append({
-            "answer": answer, "challenge": challenge_data,
+            "answer": answer, "challenge": challenge_data, "summary": instruction_summary(challenge_data),
             "given": given_answer_text(challenge_data, answer.value),
             "expected": expected_answer_text(challenge_data),
             "tutorials": [content.tutorials[t] for t in (skill.tutorial_ids if skill else ()) if t in content.tutorials],

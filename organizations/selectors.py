@@ -1,4 +1,4 @@
-from .models import Invitation, Membership
+from .models import Invitation, Membership, Role
 
 
 def team_members(organization):
@@ -18,4 +18,12 @@ def pending_invitations(organization):
 def user_memberships(user):
     return Membership.objects.active().filter(user=user).select_related("organization").order_by(
         "organization__name"
+    )
+
+
+def organization_admins(organization_id):
+    """Whom a person is told to ask for an invitation: the school's active administrators."""
+    return (
+        Membership.objects.active().filter(organization_id=organization_id, role=Role.ADMIN)
+        .select_related("user", "organization").order_by("user__last_name", "user__first_name", "pk")
     )

@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -33,9 +34,22 @@ class SentInvitation:
     token: str
 
 
-def new_invitation_token() -> str:
-    # 256 bits from the OS's CSPRNG, URL-safe.
-    return secrets.token_urlsafe(32)
+INVITATION_TOKEN_SALT = "organizations.invitation"
+
+
+def new_invitation_token(organization_id: int) -> str:
+    """256 bits from the OS's CSPRNG, signed with the school's id: once « Renvoyer » replaced
+    it, the old link still tells (unforgeably) which school to ask for a new one."""
+    return signing.Signer(salt=INVITATION_TOKEN_SALT).sign(f"{organization_id}.{secrets.token_urlsafe(32)}")
+
+
+def invitation_token_organization_id(token: str) -> int | None:
+    """The school a token of ours was issued for; None for a forged or foreign token."""
+    try:
+        organization_id, _random = signing.Signer(salt=INVITATION_TOKEN_SALT).unsign(token).split(".", 1)
+        return int(organization_id)
+    except (signing.BadSignature, ValueError):
+        return None
 
 
 def parse_email_list(raw: str) -> list[str]:
@@ -90,7 +104,7 @@ def invitation_create(
             )
         }
         for email in emails:
-            token = new_invitation_token()
+            token = new_invitation_token(organization.pk)
             invitation = pending.get(email)
             if invitation is None:
                 invitation = Invitation.objects.create(
@@ -121,7 +135,7 @@ def invitation_resend(*, invitation: Invitation, now: datetime) -> SentInvitatio
                 "resend_too_soon",
                 _("Une invitation vient d'être envoyée à cette adresse. Réessayez dans une minute."),
             )
-        token = new_invitation_token()
+        token = new_invitation_token(invitation.organization_id)
         invitation.token_hash = hash_invitation_token(token)
         invitation.sent_at = now
         invitation.save(update_fields=["token_hash", "sent_at"])
@@ -134,6 +148,16 @@ def invitation_cancel(*, invitation: Invitation) -> None:
     )
     if not updated:
         raise TeamError("not_pending", _("Cette invitation n'est plus en attente."))
+
+
+def invitation_gone_error() -> TeamError:
+    """A link that no invitation holds any more: replaced by « Renvoyer », or mistyped."""
+    return TeamError(
+        "replaced",
+        _("Cette invitation n'est plus valable : une invitation plus récente a pu vous être envoyée. Utilisez le "
+          "lien du dernier e-mail reçu, ou demandez à l'administrateur de l'espace Pix Orga de vous inviter à "
+          "nouveau."),
+    )
 
 
 def invitation_check(invitation: Invitation, *, now: datetime) -> None:

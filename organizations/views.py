@@ -204,25 +204,33 @@ def switch_organization(request):
     return render(request, "organizations/switch.html", {"memberships": memberships})
 
 
-def _invitation_from_token(token) -> Invitation:
-    invitation = (
+def _invitation_from_token(token) -> Invitation | None:
+    return (
         Invitation.objects.select_related("organization")
         .filter(token_hash=hash_invitation_token(token))
         .first()
     )
-    if invitation is None:
-        raise Http404
-    return invitation
+
+
+def _invitation_invalid(request, error, organization_id, *, status=410):
+    """The refusal names whom to ask for a new invitation: the school's administrators."""
+    admins = list(selectors.organization_admins(organization_id)) if organization_id else []
+    return render(request, "organizations/invitation_invalid.html", {"error": error, "admins": admins}, status=status)
 
 
 def invitation_join(request, token):
     """The link of the e-mail: sign up or sign in, then join the organization."""
     invitation = _invitation_from_token(token)
+    if invitation is None:
+        organization_id = services.invitation_token_organization_id(token)
+        logger.info("invitation link without invitation (organization %s)", organization_id)
+        return _invitation_invalid(request, services.invitation_gone_error(), organization_id,
+                                   status=410 if organization_id else 404)
     now = timezone.now()
     try:
         services.invitation_check(invitation, now=now)
     except services.TeamError as error:
-        return render(request, "organizations/invitation_invalid.html", {"error": error}, status=410)
+        return _invitation_invalid(request, error, invitation.organization_id)
 
     signup_form = InvitationSignupForm(email=invitation.email)
     error = None
@@ -247,7 +255,7 @@ def invitation_join(request, token):
                 return _joined(request, membership)
         except services.TeamError as team_error:
             if team_error.code in {"already_accepted", "cancelled", "expired"}:
-                return render(request, "organizations/invitation_invalid.html", {"error": team_error}, status=410)
+                return _invitation_invalid(request, team_error, invitation.organization_id)
             error = team_error.message
         except ValidationError as validation_error:
             error = " ".join(validation_error.messages)

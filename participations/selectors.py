@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 
 from assessments import algorithm, retries, scoring
-from assessments.selectors import profile_from_knowledge
+from assessments.selectors import profile_from_knowledge, started_competence_evaluations
 from assessments.services import user_knowledge_elements
 from learning_content.repository import get_content
 
@@ -105,4 +105,30 @@ def next_tries(participation, *, now) -> dict:
         "can_retry": can_retry(participation, now=now),
         "can_reset": can_reset(participation, now=now),
         "retry_in_days": wait,
+    }
+
+
+def student_dashboard(user) -> dict:
+    """The signed-in pupil's « Accueil » (features §B.12): the parcours to resume, the results
+    still to send, his profile and the competences he began. Three queries, whatever he did."""
+    content = get_content()
+    pending = list(
+        student_participations(user).filter(
+            status__in=[CampaignParticipation.Status.STARTED, CampaignParticipation.Status.TO_SHARE],
+            campaign__archived_at__isnull=True, campaign__deleted_at__isnull=True,
+        )
+    )
+    profile = profile_from_knowledge(
+        content, user_knowledge_elements(user.pk), max_level=settings.PIX_MAX_REACHABLE_LEVEL
+    )
+    started = started_competence_evaluations(user.pk)
+    return {
+        "to_resume": [item for item in pending if item.status == CampaignParticipation.Status.STARTED],
+        "to_send": [item for item in pending if item.status == CampaignParticipation.Status.TO_SHARE],
+        "profile": profile,
+        "competences_started": [
+            {"competence": content.competences[competence_id], "assessment_id": assessment_id,
+             "score": profile["scores"][competence_id]}
+            for competence_id, assessment_id in started.items() if competence_id in content.competences
+        ],
     }

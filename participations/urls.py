@@ -7,6 +7,7 @@ app_name = "participations"
 urlpatterns = [
     path("campagnes/", views.code_entry, name="code"),
     path("campagnes/<str:code>", views.campaign_entry, name="entry"),
+    path("campagnes/<str:code>/", views.campaign_entry_with_slash),
     path("campagnes/<str:code>/commencer/", views.campaign_start, name="start"),
     path("campagnes/<str:code>/eleve/", views.identify, name="identify"),
     path("campagnes/<str:code>/eleve/associer/", views.associate, name="associate"),

@@ -2,6 +2,7 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -71,6 +72,15 @@ def campaign_entry(request, code):
     return render(request, "participations/landing.html", {
         "campaign": campaign, "login_next": reverse("participations:entry", args=[campaign.code]),
     })
+
+
+def campaign_entry_with_slash(request, code):
+    """/campagnes/CODE/, as a link is often typed or copied: the direct link has one address."""
+    code = normalize_code(code)
+    if not CODE_PATTERN.match(code):
+        raise Http404
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(reverse("participations:entry", args=[code]) + (f"?{query}" if query else ""))
 
 
 def _next_step(participation) -> str:

@@ -1,6 +1,8 @@
 """Markdown written by teachers (landing texts) and by content authors, rendered to HTML that
 cannot run anything: Markdown first, then an allow-list sanitizer (nh3)."""
 
+import html as html_lib
+import re
 from functools import lru_cache
 
 import markdown as markdown_lib
@@ -27,3 +29,11 @@ def render_markdown(text: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
+
+
+@lru_cache(maxsize=2048)
+def markdown_text(text: str) -> str:
+    """The words of a Markdown text without its marks (a title, a summary): `**gras**` and
+    backticks read as plain words, links as their text, on one line."""
+    plain = nh3.clean(markdown_lib.markdown(text or "", output_format="html"), tags=set())
+    return re.sub(r"\s+", " ", html_lib.unescape(plain)).strip()

@@ -7,6 +7,11 @@ from accounts import views as accounts_views
 
 from . import account_views, views
 
+handler400 = "pixorga.views.bad_request"
+handler403 = "pixorga.views.permission_denied"
+handler404 = "pixorga.views.page_not_found"
+handler500 = "pixorga.views.server_error"
+
 admin.site.site_header = "Pix Orga – administration"
 admin.site.site_title = "Pix Orga"
 

@@ -1,6 +1,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
+from pixorga.durations import duration_label
 from pixorga.markdown import render_markdown
 
 register = template.Library()
@@ -10,3 +11,9 @@ register = template.Library()
 def markdown(text):
     """Sanitized HTML of a Markdown text (see pixorga.markdown)."""
     return mark_safe(render_markdown(text))  # noqa: S308 - nh3 output, allow-listed tags only
+
+
+@register.filter
+def duration(value):
+    """« 8 min », « 1 h 05 » (see pixorga.durations)."""
+    return duration_label(value)

@@ -103,7 +103,8 @@ def test_results_show_the_average_the_stage_distribution_and_the_stars(client_of
 
     assert "Résultat moyen" in page and "53 %" in page  # (10 + 60 + 90) / 3
     assert "Répartition des participants par paliers" in page
-    assert "2 étoiles sur 3" in page and "3 étoiles sur 3" in page and "0 étoiles sur 3" in page
+    assert "2 étoiles sur 3" in page and "3 étoiles sur 3" in page and "0 étoile sur 3" in page
+    assert "0 étoiles" not in page
     assert "de 21 à 50 % : maîtrise fragile" in page
 
 

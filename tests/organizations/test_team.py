@@ -71,7 +71,8 @@ class TestInviting:
         invite(client, "prof1@college.test", django_capture_on_commit_callbacks)
 
         assert Invitation.objects.count() == 1
-        assert client.get(first_link).status_code == 404
+        old = client.get(first_link)
+        assert old.status_code == 410 and "Cette invitation n'est plus valable" in text(old)
         assert client.get(link_from_last_email()).status_code == 200
 
     def test_pending_invitations_show_their_last_sending_date(self, client_of, correspondent, school):
@@ -98,6 +99,41 @@ class TestResendAndCancel:
         assert timezone.now() - invitation.sent_at < timedelta(minutes=1)
         assert client.get(reverse("orga:invitation", args=["old-token"])).status_code == 404
         assert len(mail.outbox) == 1
+
+    def test_an_old_link_after_resend_says_it_is_no_longer_valid_and_whom_to_ask(
+        self, client, client_of, correspondent, school, django_capture_on_commit_callbacks
+    ):
+        invite(client_of(correspondent), "prof1@college.test", django_capture_on_commit_callbacks)
+        old_link = link_from_last_email()
+        Invitation.objects.update(sent_at=timezone.now() - timedelta(minutes=5))
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("orga:invitation_resend", args=[Invitation.objects.get().pk]))
+        client.logout()
+
+        response = client.get(old_link)
+
+        page = text(response)
+        assert response.status_code == 410 and "Cette invitation n'est plus valable" in page
+        assert "adressez-vous à l'administrateur de l'espace Pix Orga de Collège Victor Hugo :" in page
+        assert "<li>Claire Dupont</li>" in page
+        assert client.get(link_from_last_email()).status_code == 200
+
+    def test_a_cancelled_invitation_names_the_schools_administrators(self, client, correspondent, school):
+        InvitationFactory(organization=school, token="tok", status=Invitation.Status.CANCELLED)
+        MembershipFactory(organization=school, role=Role.ADMIN, user=UserFactory(first_name="Zoé", last_name="Zola"))
+
+        page = text(client.get(reverse("orga:invitation", args=["tok"])))
+
+        assert "l'un des administrateurs de l'espace Pix Orga de Collège Victor Hugo" in page
+        assert page.index("Claire Dupont") < page.index("Zoé Zola")
+
+    def test_a_forged_link_names_nobody(self, client, correspondent, school):
+        forged = f"{school.pk}.abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG:not-our-signature"
+
+        response = client.get(reverse("orga:invitation", args=[forged]))
+
+        assert response.status_code == 404 and "Cette invitation n'est plus valable" in text(response)
+        assert "Claire Dupont" not in text(response)
 
     def test_resending_twice_within_a_minute_is_refused(self, client_of, correspondent, school):
         invitation = InvitationFactory(organization=school)
@@ -194,8 +230,10 @@ class TestJoining:
         assert response.status_code == 410
         assert "Cette invitation a expiré" in text(response)
 
-    def test_an_unknown_token_is_a_404(self, client, db):
-        assert client.get(reverse("orga:invitation", args=["nope"])).status_code == 404
+    def test_an_unknown_token_is_a_404_in_french(self, client, db):
+        response = client.get(reverse("orga:invitation", args=["nope"]))
+
+        assert response.status_code == 404 and "Cette invitation n'est plus valable" in text(response)
 
     def test_signing_up_with_an_address_already_registered_asks_to_sign_in(self, client, school):
         UserFactory(email="prof@college.test")

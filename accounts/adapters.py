@@ -1,6 +1,10 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .selectors import login_blocked_until
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -11,6 +15,25 @@ class AccountAdapter(DefaultAccountAdapter):
             "cliquez sur « Mot de passe oublié ? » pour le réinitialiser."
         ),
     }
+
+    # allauth's per-IP limits run first (ACCOUNT_RATE_LIMITS); then the counter of this login
+    # at this address (accounts/lockout.py), which a right password elsewhere never meets.
+    def pre_authenticate(self, request, **credentials):
+        super().pre_authenticate(request, **credentials)
+        login, address = _login_of(credentials), self.get_client_ip(request)
+        if login_blocked_until(login=login, address=address, now=timezone.now()):
+            raise self.validation_error("too_many_login_attempts")
+
+    def authenticate(self, request, **credentials):
+        user = super().authenticate(request, **credentials)
+        if user is not None:
+            services.login_failures_clear(login=_login_of(credentials), address=self.get_client_ip(request))
+        return user
+
+    def authentication_failed(self, request, **credentials):
+        services.login_failure_record(
+            login=_login_of(credentials), address=self.get_client_ip(request), now=timezone.now()
+        )
 
     def get_login_redirect_url(self, request):
         # An explicit ?next= is honoured by allauth before this is called. A teacher lands in
@@ -31,3 +54,7 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+
+def _login_of(credentials) -> str:
+    return credentials.get("email") or credentials.get("username") or ""

@@ -70,7 +70,10 @@ def test_healthz_answers_for_load_balancers(client, db):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {
+        "status": "ok", "database": {"status": "ok"}, "cache": {"status": "local"},
+        "broker": {"status": "in-process"}, "worker": {"status": "in-process"},
+    }
 
 
 def test_pages_carry_the_security_headers(client, db):

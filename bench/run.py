@@ -44,6 +44,8 @@ PARTS = {
     "learners": ("Import de la base élèves (SIECLE, bench/learner_import.py)", _module("learner_import")),
     "scale": ("Échelle : export, analyse et pages jusqu'à 100 000 participations (bench/scale.py)", _module("scale")),
     "http": ("Charges HTTP : boucle réponse, connexions, envois (bench/http_load.py)", _module("http_load")),
+    "faults": ("Pannes : Redis arrêté puis relancé pendant que des élèves répondent (bench/faults.py)",
+               _module("faults")),
 }
 
 

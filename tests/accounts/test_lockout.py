@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from accounts import lockout
 from accounts.adapters import AccountAdapter
+from accounts.models import LoginFailure
+from pixorga.sweep import sweep
 from tests.conftest import PASSWORD
 from tests.factories import UserFactory
 from tests.utils import text
@@ -130,6 +132,16 @@ def test_the_blocking_holds_and_the_right_password_elsewhere_works_with_redis_do
     assert BLOCKED in text(sign_in(client, teacher.email, PASSWORD, ELSEWHERE))
     sign_in(client, teacher.email, PASSWORD, HOME)
     assert signed_in_as(client, teacher)
+
+
+def test_the_sweep_forgets_the_failures_a_day_after_the_last_one(client, teacher, clock):
+    sign_in(client, teacher.email, "Mauvais-1", ELSEWHERE)
+    sign_in(client, "personne@college.test", "Mauvais-1", ELSEWHERE)
+
+    sweep(now=clock() + timedelta(hours=23))
+    assert LoginFailure.objects.count() == 2
+    sweep(now=clock() + lockout.FORGET_AFTER + timedelta(minutes=1))
+    assert not LoginFailure.objects.exists()
 
 
 @pytest.mark.parametrize("failures, wait", [

@@ -38,8 +38,10 @@ demo: content
 run: demo
 	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
 
+# The worker with Celery beat inside it (-B): beat sends lost jobs again every 30 s (pixorga/sweep.py).
+# Development settings (no SECRET_KEY needed); production runs beat as a service of its own.
 worker: install
-	$(PY) -m celery -A pixorga worker --loglevel=INFO
+	$(DEV) $(PY) -m celery -A pixorga worker -B --schedule=$(VENV)/celerybeat-schedule --loglevel=INFO
 
 # Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
 chromium:

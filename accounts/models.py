@@ -76,3 +76,22 @@ class User(AbstractUser):
         self.email = (self.email or "").strip().lower() or None
         self.username = (self.username or "").strip().lower() or None
         super().save(*args, **kwargs)
+
+
+class LoginFailure(models.Model):
+    """Wrong passwords typed for one login from one network address (accounts/lockout.py). The
+    login is kept as a hash: what people type there is sometimes their password."""
+
+    login_hash = models.CharField(max_length=64)
+    address = models.CharField(max_length=45)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField()
+    blocked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("échec de connexion")
+        verbose_name_plural = _("échecs de connexion")
+        constraints = [
+            models.UniqueConstraint(fields=["login_hash", "address"], name="login_failure_one_per_address"),
+        ]
+        indexes = [models.Index(fields=["last_failure_at"], name="login_failure_last")]

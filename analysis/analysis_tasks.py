@@ -17,6 +17,7 @@ from django.utils import timezone
 from campaigns.models import Campaign
 from learning_content.repository import get_content
 from participations.models import CampaignParticipation
+from pixorga import heartbeat
 from pixorga.queue import send_on_commit
 
 from . import recommendation
@@ -30,8 +31,8 @@ logger = logging.getLogger(__name__)
 DEBOUNCE_SECONDS = 10
 # Participations (with their snapshot) read per query: bounds what one query holds in memory.
 CHUNK_SIZE = 500
-# The worker kills a computation past this; a RUNNING row older than that belongs to a dead
-# worker and may be claimed again by the redelivered task (acks_late).
+# The worker kills a computation past this. A RUNNING row whose worker stopped beating
+# (pixorga.heartbeat), or older than that, belongs to a dead worker and may be claimed again.
 TIME_LIMIT = timedelta(minutes=10)
 
 
@@ -48,18 +49,17 @@ def campaign_analysis_request(campaign, *, now, delay: int = DEBOUNCE_SECONDS) -
         _enqueue(campaign.pk, delay)
         return analysis
     rows = CampaignAnalysis.objects.filter(pk=analysis.pk)
-    alive = now - TIME_LIMIT
+    recent = now - TIME_LIMIT
     # The running worker may have read the participations before this sending was committed:
     # flagging its row makes it go again when done, rather than starting a second worker.
-    if rows.filter(status=JobStatus.RUNNING, started_at__gte=alive).update(
-        status=JobStatus.REQUESTED, requested_at=now
-    ):
+    running = rows.filter(status=JobStatus.RUNNING).exclude(heartbeat.orphaned(now=now, running_for=TIME_LIMIT))
+    if running.update(status=JobStatus.REQUESTED, requested_at=now):
         analysis.status, analysis.requested_at = JobStatus.REQUESTED, now
         return analysis
     # Anything but a recent request gets a new task: a finished job, or a request or run left
-    # behind by a worker killed at its time limit or a message lost by the broker (a duplicate
-    # task is harmless: only one claims the row).
-    if rows.exclude(status=JobStatus.REQUESTED, requested_at__gte=alive).update(
+    # behind by a dead worker or a message lost by the broker (a duplicate task is harmless:
+    # only one claims the row).
+    if rows.exclude(status=JobStatus.REQUESTED, requested_at__gte=recent).update(
         status=JobStatus.REQUESTED, requested_at=now
     ):
         analysis.status, analysis.requested_at = JobStatus.REQUESTED, now
@@ -140,10 +140,12 @@ def campaign_analysis_compute(campaign_id: int) -> tuple[dict, int]:
 @shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=int(TIME_LIMIT.total_seconds()))
 def compute_campaign_analysis(campaign_id: int) -> None:
     started_at = timezone.now()
+    worker = heartbeat.beat(now=started_at)
     claimed = CampaignAnalysis.objects.filter(
-        Q(status=JobStatus.REQUESTED) | Q(status=JobStatus.RUNNING, started_at__lt=started_at - TIME_LIMIT),
+        Q(status=JobStatus.REQUESTED)
+        | Q(heartbeat.orphaned(now=started_at, running_for=TIME_LIMIT), status=JobStatus.RUNNING),
         campaign_id=campaign_id,
-    ).update(status=JobStatus.RUNNING, started_at=started_at)
+    ).update(status=JobStatus.RUNNING, started_at=started_at, worker=worker)
     if not claimed:
         logger.info("analysis of campaign %s: nothing to compute or already running", campaign_id)
         return

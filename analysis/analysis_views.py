@@ -9,6 +9,7 @@ from campaigns.access import get_campaign_for_member
 from campaigns.views import campaign_page_context
 from organizations.access import orga_member_required
 from participations.models import KnowledgeElementSnapshot
+from pixorga import health
 from pixorga.durations import duration_label
 
 from . import analysis_tasks, recommendation
@@ -62,6 +63,8 @@ def _status_context(analysis) -> dict:
     return {
         "analysis": analysis,
         "pending": analysis_tasks.is_pending(analysis),
+        "waits_for_workers": analysis is not None and analysis.status == JobStatus.REQUESTED
+        and health.jobs_wait_for_workers(),
         "failed": analysis is not None and analysis.status == JobStatus.FAILED,
         "poll_seconds": POLL_SECONDS,
     }

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 
 from campaigns.models import Campaign
 from learning_content.repository import get_content
+from pixorga import health, heartbeat
 from pixorga.queue import send_on_commit
 
 from . import exports
@@ -32,8 +33,9 @@ from .models import ExportJob, JobStatus
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
-# A job running for longer than this is taken as orphaned (its worker died): the task's time
-# limit stops a live worker before. 10,000 participations take about 20 s in CSV, 45 s in XLSX.
+# A job is orphaned as soon as its worker stops beating (pixorga.heartbeat), or once it has run
+# for longer than this: the task's time limit stops a live worker before. 10,000
+# participations take about 20 s in CSV, 45 s in XLSX.
 STALE_AFTER = timedelta(minutes=15)
 
 BUILT, FAILED, RETRY, BUSY, SKIPPED = "built", "failed", "retry", "busy", "skipped"
@@ -64,25 +66,42 @@ def export_request(*, campaign, user, format: str, now) -> ExportJob:
 
 
 def _looks_stuck(job, now) -> bool:
-    since = job.started_at if job.status == JobStatus.RUNNING else job.requested_at
-    return since is None or since < now - STALE_AFTER
+    if job.status == JobStatus.RUNNING:
+        return _orphaned(job.pk, now)
+    return job.requested_at < now - STALE_AFTER
+
+
+def _orphaned(job_id, now) -> bool:
+    return ExportJob.objects.filter(
+        heartbeat.orphaned(now=now, running_for=STALE_AFTER), pk=job_id, status=JobStatus.RUNNING
+    ).exists()
 
 
 def export_latest(campaign) -> dict:
     """The panel's two jobs: the last one asked for and the last file still there (two queries)."""
     jobs = ExportJob.objects.filter(campaign=campaign)
+    job = jobs.first()
     return {
-        "export_job": jobs.first(),
+        "export_job": job,
         "last_done_export": jobs.filter(status=JobStatus.DONE, file_deleted_at__isnull=True).first(),
+        "export_waits": export_waits(job),
     }
 
 
+def export_waits(job: ExportJob | None) -> bool:
+    """The job is asked for but no worker can take it now (broker or workers down): the page
+    says it will start by itself."""
+    return job is not None and job.status == JobStatus.REQUESTED and health.jobs_wait_for_workers()
+
+
 def _claim(job_id, now) -> bool:
+    worker = heartbeat.beat(now=now)
     return bool(
         ExportJob.objects.filter(pk=job_id, attempts__lt=MAX_ATTEMPTS)
-        .filter(Q(status=JobStatus.REQUESTED) | Q(status=JobStatus.RUNNING, started_at__lt=now - STALE_AFTER))
-        .update(status=JobStatus.RUNNING, started_at=now, finished_at=None, attempts=F("attempts") + 1,
-                rows_done=0, error="")
+        .filter(Q(status=JobStatus.REQUESTED)
+                | Q(heartbeat.orphaned(now=now, running_for=STALE_AFTER), status=JobStatus.RUNNING))
+        .update(status=JobStatus.RUNNING, started_at=now, worker=worker, finished_at=None,
+                attempts=F("attempts") + 1, rows_done=0, error="")
     )
 
 
@@ -167,7 +186,7 @@ def _unclaimed(job_id, now) -> str:
     job = ExportJob.objects.filter(pk=job_id).first()
     if job is None or job.status not in ACTIVE:
         return SKIPPED
-    if job.status == JobStatus.RUNNING and job.started_at >= now - STALE_AFTER:
+    if job.status == JobStatus.RUNNING and not _orphaned(job.pk, now):
         return BUSY
     # Requested or stale, but every attempt is spent: its workers keep dying on it.
     ExportJob.objects.filter(pk=job.pk, status=job.status, attempts=job.attempts).update(

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from campaigns.access import get_campaign_for_member
 from organizations.access import orga_member_required
 
-from .export_tasks import export_request
+from .export_tasks import export_request, export_waits
 from .exports import CONTENT_TYPES
 from .models import ExportJob, JobStatus
 
@@ -35,7 +35,7 @@ def export_start(request, campaign_id):
         return HttpResponseBadRequest()
     job = export_request(campaign=campaign, user=request.user, format=format, now=timezone.now())
     if request.htmx:
-        return render(request, "analysis/export_status.html", {"job": job})
+        return render(request, "analysis/export_status.html", {"job": job, "export_waits": export_waits(job)})
     return redirect(_panel_url(campaign))
 
 
@@ -44,7 +44,7 @@ def export_start(request, campaign_id):
 def export_status(request, campaign_id, job_id):
     campaign = get_campaign_for_member(request, campaign_id)
     job = get_object_or_404(ExportJob, pk=job_id, campaign=campaign)
-    return render(request, "analysis/export_status.html", {"job": job})
+    return render(request, "analysis/export_status.html", {"job": job, "export_waits": export_waits(job)})
 
 
 @orga_member_required

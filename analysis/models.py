@@ -20,6 +20,8 @@ class CampaignAnalysis(models.Model):
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.REQUESTED)
     requested_at = models.DateTimeField()
     started_at = models.DateTimeField(null=True, blank=True)
+    # The process that claimed it (pixorga.heartbeat): its silence makes the row orphaned.
+    worker = models.CharField(max_length=255, blank=True)
     computed_at = models.DateTimeField(null=True, blank=True)
     # How many shared participations the stored data covers.
     participant_count = models.PositiveIntegerField(default=0)
@@ -49,6 +51,7 @@ class ExportJob(models.Model):
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.REQUESTED)
     requested_at = models.DateTimeField()
     started_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=255, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)

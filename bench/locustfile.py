@@ -7,7 +7,9 @@ campaign codes. Each user class plays one scenario of issue #8:
 - Bare: GET of a view that reads nothing (the ceiling of the same gunicorn);
 - AnswerLoop: "POST answer → GET next challenge", as a pupil half-way through his test;
 - JoinStorm: sign in, type the code, "Je commence", first challenge; once per pupil;
-- ShareBurst: "J'envoie mes résultats", once per pupil.
+- ShareBurst: "J'envoie mes résultats", once per pupil;
+- FaultPupil (bench/faults.py): a pupil's whole visit at a pupil's pace, while Redis is stopped
+  and started again: sign in, "J'ai un code", answer to the end, send, the competences page.
 """
 
 import html
@@ -17,7 +19,7 @@ import random
 import re
 
 from gevent import sleep
-from locust import FastHttpUser, constant, events, task
+from locust import FastHttpUser, between, constant, events, task
 from locust.exception import StopUser
 
 DATA = json.loads(open(os.environ["BENCH_LOAD_FILE"], encoding="utf-8").read())
@@ -25,6 +27,7 @@ CSRF = DATA["csrf"]
 ANSWERERS = iter(DATA["answerers"])
 JOINERS = iter(DATA["joiners"])
 SHARERS = iter(DATA["sharers"])
+FAULT_PUPILS = iter(DATA.get("fault_pupils", []))
 
 CHALLENGE_ID = re.compile(r'name="challenge_id" value="([^"]+)"')
 CHOICE = re.compile(r'name="answer" value="(\d+)"')
@@ -34,13 +37,16 @@ TEXT = re.compile(r'<input class="fr-input" type="text"[^>]*name="(answer(?:-[^"
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 # The answers the server acknowledged, checked against the database afterwards (no loss).
 ACKNOWLEDGED: list[tuple[int, str]] = []
+# The pupils whose "J'envoie mes résultats" the server acknowledged (bench/faults.py).
+SHARED: list[int] = []
 
 
 @events.quitting.add_listener
 def _write_acknowledged(environment, **_kwargs):
     if os.environ.get("BENCH_ACK_FILE"):
         with open(os.environ["BENCH_ACK_FILE"], "w", encoding="utf-8") as out:
-            json.dump(ACKNOWLEDGED, out)
+            json.dump({"answers": ACKNOWLEDGED, "shared": SHARED} if os.environ.get("BENCH_FAULTS") else ACKNOWLEDGED,
+                      out)
 
 
 WORDS = ("42", "JPEG", "Paris", "ctrl", "3", "oui", "tableur", "https")
@@ -189,3 +195,75 @@ class ShareBurst(FastHttpUser):
             else:
                 response.failure(f"{response.status_code}")
         stay()
+
+
+class FaultPupil(FastHttpUser):
+    """One pupil's visit, a few seconds between pages; every page must answer (Redis may be
+    down: none of them needs the worker)."""
+
+    wait_time = between(1, 3)
+
+    def on_start(self):
+        self.pupil = next(FAULT_PUPILS, None)
+        if self.pupil is None:
+            stay()
+        self.rng = random.Random(self.pupil["user_id"])
+        self.url = f"/evaluations/{self.pupil['assessment_id']}/"
+        self.done = False
+        page = self._expect("GET", "/compte/login/", "GET sign-in", 200)
+        self._expect("POST", "/compte/login/", "POST sign-in", 302, data={
+            "login": self.pupil["login"], "password": DATA["password"], "csrfmiddlewaretoken": self._csrf(page)})
+        page = self._expect("GET", "/campagnes/", "GET J'ai un code", 200)
+        self._expect("POST", "/campagnes/", "POST code", 302,
+                     data={"code": DATA["share_code"], "csrfmiddlewaretoken": self._csrf(page)})
+
+    def _csrf(self, page) -> str:
+        found = CSRF_FIELD.search(page or "")
+        return found.group(1) if found else ""
+
+    def _expect(self, method, url, name, status, data=None):
+        with self.client.request(method, url, data=data, name=name, allow_redirects=False,
+                                 catch_response=True) as response:
+            if response.status_code == status:
+                response.success()
+                return response.text
+            response.failure(f"{response.status_code}")
+            return None
+
+    @task
+    def visit(self):
+        if self.done:
+            stay()
+        with self.client.get(self.url, allow_redirects=False, name="GET challenge", catch_response=True) as page:
+            if page.status_code not in (200, 302):
+                page.failure(f"{page.status_code}")
+                return
+            page.success()
+        if page.status_code == 302:
+            target = page.headers.get("Location", "")
+            if "/resultats/" in target:
+                self._send_results()
+            else:
+                # The checkpoint ("avancement"): seen, then the next challenge.
+                self._expect("GET", target, "GET checkpoint", 200)
+            return
+        challenge_id = CHALLENGE_ID.search(page.text).group(1)
+        text = page.text
+        if "Commencer l'épreuve" in text:
+            self._expect("POST", f"{self.url}demarrer-epreuve/", "POST start timer", 302,
+                         data={"challenge_id": challenge_id, "csrfmiddlewaretoken": self._csrf(text)})
+            text = self._expect("GET", self.url, "GET challenge", 200)
+            if text is None:
+                return
+        form = {"challenge_id": challenge_id, "csrfmiddlewaretoken": self._csrf(text), **answer_form(text, self.rng)}
+        if self._expect("POST", self.url, "POST answer", 302, data=form) is not None:
+            ACKNOWLEDGED.append((self.pupil["assessment_id"], challenge_id))
+
+    def _send_results(self):
+        url = f"/campagnes/{DATA['share_code']}/evaluation/resultats/"
+        page = self._expect("GET", url, "GET results", 200)
+        if page is not None and self._expect("POST", url, "POST J'envoie mes résultats", 302,
+                                             data={"csrfmiddlewaretoken": self._csrf(page)}) is not None:
+            SHARED.append(self.pupil["user_id"])
+        self._expect("GET", "/competences/", "GET competences", 200)
+        self.done = True

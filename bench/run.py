@@ -45,6 +45,8 @@ PARTS = {
     "logins": ("Identifiants d'une classe de 1 000 élèves (bench/learner_logins.py)", _module("learner_logins")),
     "scale": ("Échelle : export, analyse et pages jusqu'à 100 000 participations (bench/scale.py)", _module("scale")),
     "http": ("Charges HTTP : boucle réponse, connexions, envois (bench/http_load.py)", _module("http_load")),
+    "faults": ("Pannes : Redis arrêté puis relancé pendant que des élèves répondent (bench/faults.py)",
+               _module("faults")),
 }
 
 

@@ -17,6 +17,7 @@ from django.utils import translation
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
+from pixorga import heartbeat
 from pixorga.queue import send_on_commit
 
 from .learner_files import MAX_FILE_SIZE, LearnerFileError, parse_learner_file
@@ -27,7 +28,8 @@ logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 1000
 MAX_ATTEMPTS = 3
-# A run older than this is taken as orphaned (its worker died): 20,000 pupils take seconds.
+# A run is orphaned as soon as its worker stops beating (pixorga.heartbeat), or once older than
+# this: 20,000 pupils take seconds.
 STALE_AFTER = timedelta(minutes=10)
 ALLOWED_EXTENSIONS = (".xml", ".zip", ".csv")
 # The columns an import owns; anything else on the pupil (account, certificability) is ours.
@@ -78,12 +80,13 @@ def learner_import_latest(organization) -> LearnerImport | None:
 
 
 def _claim(job_id: int, now) -> bool:
+    worker = heartbeat.beat(now=now)
     claimable = Q(status=Status.UPLOADED) | Q(
-        status__in=[Status.VALIDATING, Status.VALIDATED], started_at__lt=now - STALE_AFTER
+        heartbeat.orphaned(now=now, running_for=STALE_AFTER), status__in=[Status.VALIDATING, Status.VALIDATED]
     )
     return bool(
         LearnerImport.objects.filter(claimable, pk=job_id, attempts__lt=MAX_ATTEMPTS, data__isnull=False)
-        .update(status=Status.VALIDATING, started_at=now, attempts=F("attempts") + 1)
+        .update(status=Status.VALIDATING, started_at=now, worker=worker, attempts=F("attempts") + 1)
     )
 
 

@@ -116,6 +116,10 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # "Date de dernier envoi": refreshed at every (re)sending, the validity runs from it.
     sent_at = models.DateTimeField()
+    # When the e-mail of the current link left; empty while it waits for the broker (the sweep
+    # then sends a new link, built on the address of the site the invitation was made on).
+    mailed_at = models.DateTimeField(null=True, blank=True)
+    link_origin = models.CharField(max_length=255, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -254,6 +258,8 @@ class LearnerImport(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # The process that claimed it (pixorga.heartbeat): its silence makes the row orphaned.
+    worker = models.CharField(max_length=255, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

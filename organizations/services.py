@@ -117,9 +117,9 @@ def invitation_create(
                 )
             else:
                 invitation.token_hash = hash_invitation_token(token)
-                invitation.sent_at = now
+                invitation.sent_at, invitation.mailed_at = now, None
                 invitation.role = role or invitation.role
-                invitation.save(update_fields=["token_hash", "sent_at", "role"])
+                invitation.save(update_fields=["token_hash", "sent_at", "mailed_at", "role"])
             sent.append(SentInvitation(invitation, token))
     return sent
 
@@ -135,6 +135,22 @@ def invitation_resend(*, invitation: Invitation, now: datetime) -> SentInvitatio
                 "resend_too_soon",
                 _("Une invitation vient d'être envoyée à cette adresse. Réessayez dans une minute."),
             )
+        token = new_invitation_token(invitation.organization_id)
+        invitation.token_hash = hash_invitation_token(token)
+        invitation.sent_at, invitation.mailed_at = now, None
+        invitation.save(update_fields=["token_hash", "sent_at", "mailed_at"])
+    return SentInvitation(invitation, token)
+
+
+def invitation_renew_unmailed(*, invitation: Invitation, now: datetime) -> SentInvitation | None:
+    """A new link for an invitation whose e-mail never left (only its hash was kept, so the
+    first link cannot be sent any more); None if it was mailed or ended meanwhile."""
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().filter(
+            pk=invitation.pk, status=Invitation.Status.PENDING, mailed_at__isnull=True
+        ).first()
+        if invitation is None:
+            return None
         token = new_invitation_token(invitation.organization_id)
         invitation.token_hash = hash_invitation_token(token)
         invitation.sent_at = now

@@ -18,8 +18,9 @@ def send(task, args=(), *, countdown=None) -> bool:
     try:
         task.apply_async(args, countdown=countdown, retry=True, retry_policy=RETRY_POLICY)
     except (OperationalError, ConnectionError, OSError) as error:
-        logger.error("task %s%r not sent, the broker is unavailable (%s): the sweep will send it again",
-                     task.name, tuple(args), error)
+        # The first argument names the job; the others may be secret (an invitation's token).
+        logger.error("task %s(%s…) not sent, the broker is unavailable (%s): the sweep will send it again",
+                     task.name, args[0] if args else "", error)
         return False
     return True
 

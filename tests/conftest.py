@@ -37,6 +37,33 @@ def _test_settings(settings, request):
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
+
+
+def forget_broker_connections():
+    # Celery caches its connection pool and its producer pool on the first message sent.
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def redis_down(settings, monkeypatch):
+    """Redis stopped: the cache (configured as production configures it) and the broker on a
+    port where nothing listens."""
+    from pixorga import cache as fail_soft
+    from pixorga.settings import redis_cache
+
+    monkeypatch.setattr(fail_soft, "_outages", {})
+    settings.CACHES = {"default": redis_cache(UNREACHABLE_REDIS)}
+    previous = (celery_app.conf.task_always_eager, celery_app.conf.broker_url)
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.broker_url = UNREACHABLE_REDIS
+    forget_broker_connections()
+    yield
+    celery_app.conf.task_always_eager, celery_app.conf.broker_url = previous
+    forget_broker_connections()
+
+
 @pytest.fixture
 def school(db):
     return OrganizationFactory(name="Collège Victor Hugo", external_id="0751234A")

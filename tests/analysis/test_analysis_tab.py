@@ -363,9 +363,9 @@ def test_the_worker_reads_any_class_in_a_constant_number_of_queries(size, school
     with CaptureQueriesContext(connection) as queries:
         compute_campaign_analysis(campaign.pk)
 
-    # Claim the row (UPDATE), the campaign's parcours, one chunk of participations with their
-    # snapshots, store the result (UPDATE).
-    assert len(queries) == 4, [query["sql"] for query in queries.captured_queries]
+    # The worker's heartbeat (upsert), claim the row (UPDATE), the campaign's parcours, one
+    # chunk of participations with their snapshots, store the result (UPDATE).
+    assert len(queries) == 5, [query["sql"] for query in queries.captured_queries]
     assert CampaignAnalysis.objects.get(campaign=campaign).participant_count == size
 
 

@@ -22,6 +22,8 @@ from learning_content import models as content_models
 from learning_content.repository import get_content, invalidate_content_cache
 from learning_content.repository import StageData
 from participations.models import CampaignParticipation, KnowledgeElementSnapshot
+from pixorga.heartbeat import DEAD_AFTER, worker_name
+from pixorga.models import WorkerHeartbeat
 from tests.factories import CampaignFactory, ParticipationFactory, UserFactory
 from tests.utils import text
 
@@ -494,12 +496,24 @@ def test_a_job_whose_worker_died_is_built_again_whole(collection, media_root):
 
 def test_a_job_a_live_worker_holds_is_left_to_it(collection):
     now = timezone.now()
+    WorkerHeartbeat.objects.create(name="worker-1:4242", seen_at=now - timedelta(seconds=5))
     job = ExportJob.objects.create(campaign=collection, format="csv", status=JobStatus.RUNNING, attempts=1,
-                                   requested_at=now, started_at=now - timedelta(minutes=1))
+                                   requested_at=now, started_at=now - timedelta(minutes=10), worker="worker-1:4242")
 
     assert export_build(job_id=job.pk, clock=lambda: now) == export_tasks.BUSY
     job.refresh_from_db()
     assert job.status == JobStatus.RUNNING and job.attempts == 1
+
+
+def test_a_job_whose_worker_stopped_beating_a_minute_ago_is_taken_over(collection, media_root):
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(name="worker-1:4242", seen_at=now - DEAD_AFTER - timedelta(seconds=1))
+    job = ExportJob.objects.create(campaign=collection, format="csv", status=JobStatus.RUNNING, attempts=1,
+                                   requested_at=now, started_at=now - timedelta(minutes=1), worker="worker-1:4242")
+
+    assert export_build(job_id=job.pk, clock=lambda: now) == export_tasks.BUILT
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.attempts == 2 and job.worker == worker_name()
 
 
 def test_a_failure_in_the_middle_leaves_no_file_and_the_job_to_retry(collection, media_root, monkeypatch):
@@ -585,9 +599,9 @@ def test_building_the_file_costs_the_same_queries_for_1_and_30_participants(scho
         return len(captured)
 
     get_content()
-    # Claim, job and campaign, count, total, participations, snapshots, [live knowledge
-    # elements,] progress, done.
-    assert queries(1) == queries(30) <= 9
+    # The worker's heartbeat, claim, job and campaign, count, total, participations, snapshots,
+    # [live knowledge elements,] progress, done.
+    assert queries(1) == queries(30) <= 10
 
 
 # --- Pages ---------------------------------------------------------------------------------

@@ -17,6 +17,8 @@ from organizations.learner_import import CHUNK_SIZE, STALE_AFTER, learner_import
 from organizations.learners import LearnerError
 from organizations.models import LearnerImport, OrganizationLearner
 from pixorga.demo_siecle import SiecleStudent, generated_students, siecle_xml
+from pixorga.heartbeat import DEAD_AFTER
+from pixorga.models import WorkerHeartbeat
 from tests.factories import LearnerFactory, ParticipationFactory
 
 SAMPLES = Path(__file__).parent / "siecle"
@@ -111,9 +113,9 @@ def test_a_thousand_pupils_import_in_a_bounded_number_of_queries(sco, correspond
     job = learner_import_request(organization=sco, user=correspondent, filename="eleves.xml", data=data, now=now,
                                  enqueue=False)
 
-    # Claim, read the row, status "validated", savepoint, existing pupils, the INSERTs, the
-    # pupils without INE disabled, release, final status.
-    with django_assert_max_num_queries(8 + batches(1000)):
+    # The worker's heartbeat, claim, read the row, status "validated", savepoint, existing
+    # pupils, the INSERTs, the pupils without INE disabled, release, final status.
+    with django_assert_max_num_queries(9 + batches(1000)):
         learner_import_run(job.pk, now=now)
 
     assert OrganizationLearner.objects.filter(organization=sco).count() == 1000
@@ -138,7 +140,7 @@ def test_a_new_import_adds_updates_moves_and_disables(sco, correspondent, django
                                  data=siecle_xml(UAI, changed), now=now, enqueue=False)
 
     # As above, plus one UPDATE for the 2 changed pupils and one for the departed one.
-    with django_assert_max_num_queries(10 + batches(1)):
+    with django_assert_max_num_queries(11 + batches(1)):
         learner_import_run(job.pk, now=now)
 
     job.refresh_from_db()
@@ -206,12 +208,14 @@ def test_an_import_whose_worker_died_is_taken_over_and_runs_once(sco, correspond
     started = timezone.now()
     job = learner_import_request(organization=sco, user=correspondent, filename="a.xml", data=data, now=started,
                                  enqueue=False)
+    WorkerHeartbeat.objects.create(name="worker-1:4242", seen_at=started)
     LearnerImport.objects.filter(pk=job.pk).update(status=LearnerImport.Status.VALIDATING, started_at=started,
-                                                   attempts=1)
+                                                   attempts=1, worker="worker-1:4242")
+    silent = started + DEAD_AFTER + datetime.timedelta(seconds=1)
 
-    assert learner_import_run(job.pk, now=started) == "skipped", "a live run is not taken over"
-    assert learner_import_run(job.pk, now=started + STALE_AFTER + datetime.timedelta(seconds=1)) == "done"
-    assert learner_import_run(job.pk, now=started + 2 * STALE_AFTER) == "skipped", "done once"
+    assert learner_import_run(job.pk, now=started + DEAD_AFTER) == "skipped", "a live run is not taken over"
+    assert learner_import_run(job.pk, now=silent) == "done", "its worker stopped beating a minute ago"
+    assert learner_import_run(job.pk, now=silent + 2 * STALE_AFTER) == "skipped", "done once"
     assert OrganizationLearner.objects.count() == 20
 
 

@@ -1,8 +1,10 @@
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from django.conf import settings
 
@@ -66,11 +68,40 @@ def test_docker_compose_runs_web_worker_postgres_and_redis_with_the_settings_nam
     assert {"SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_URL"} <= set(example)
 
 
+def test_docker_compose_runs_one_beat_next_to_the_workers():
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+
+    assert services["beat"]["command"][:4] == ["celery", "-A", "pixorga", "beat"]
+    assert "beat" not in services["worker"]["command"] and "-B" not in services["worker"]["command"]
+
+
+@pytest.mark.services
+def test_make_worker_runs_the_worker_and_beat_without_a_secret_key(real_worker_env):
+    process = subprocess.Popen(["make", "--no-print-directory", "worker"], cwd=ROOT, env=real_worker_env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    log = []
+    try:
+        for line in process.stdout:
+            log.append(line)
+            if "beat: Starting" in "".join(log) and " ready." in "".join(log):
+                break
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(30)
+
+    output = "".join(log)
+    assert " ready." in output and "beat: Starting" in output, output[-3000:]
+    assert "SECRET_KEY" not in output
+
+
 def test_healthz_answers_for_load_balancers(client, db):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {
+        "status": "ok", "database": {"status": "ok"}, "cache": {"status": "local"},
+        "broker": {"status": "in-process"}, "worker": {"status": "in-process"},
+    }
 
 
 def test_pages_carry_the_security_headers(client, db):
@@ -79,3 +110,13 @@ def test_pages_carry_the_security_headers(client, db):
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.fixture
+def real_worker_env(transactional_db, settings):
+    """The environment of a developer's shell on this test database and Redis: no SECRET_KEY."""
+    database = settings.DATABASES["default"]
+    if not os.environ.get("REDIS_URL") or database["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("needs PostgreSQL and Redis (DATABASE_URL and REDIS_URL)")
+    env = {key: value for key, value in os.environ.items() if key not in ("SECRET_KEY", "DJANGO_DEBUG")}
+    return {**env, "DATABASE_URL": "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(**database)}

@@ -13,7 +13,8 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts import lockout
+from accounts.models import LoginFailure, User
 from analysis.export_files import exports_expire
 from analysis.export_tasks import export_request
 from analysis.models import ExportJob
@@ -23,6 +24,7 @@ from organizations.models import LearnerImport, LoginGeneration, Membership, Org
 from participations.models import CampaignParticipation, KnowledgeElementSnapshot
 from participations.services import participation_share
 from pixorga.demo_siecle import generated_students, siecle_xml
+from pixorga.sweep import sweep
 from tests.conftest import PASSWORD
 from tests.factories import CampaignFactory, LearnerFactory, ParticipationFactory, UserFactory
 from tests.utils import text
@@ -60,6 +62,8 @@ TESTED = {
     "Lien entre un compte et un élève de la base": "test_links_between_accounts_and_pupils",
     "Fichier importé": "test_imported_files",
     "Identifiant et mot de passe provisoire générés": "test_generated_logins",
+    "Échecs de connexion : adresse réseau (un /64 en IPv6) et empreinte SHA-256 de l'identifiant tapé, "
+    "nombre d'échecs, fin du blocage": "test_sign_in_failures",
     "Exports CSV/XLSX": "test_exports",
 }
 
@@ -296,3 +300,23 @@ def test_exports(client_of, school, teacher, correspondent, django_capture_on_co
         client.post(reverse("learners:delete", args=[participations[2].organization_learner_id]))
     assert ExportJob.objects.exclude(file="").count() == 0
     assert not any(Path(django_settings.MEDIA_ROOT).rglob("*.csv"))
+
+
+def test_sign_in_failures(client, teacher):
+    data = ("Échecs de connexion : adresse réseau (un /64 en IPv6) et empreinte SHA-256 de l'identifiant "
+            "tapé, nombre d'échecs, fin du blocage")
+    promise(data, "effacés à la connexion réussie depuis cette adresse", "à la réinitialisation du mot de passe",
+            "24 h après le dernier échec")
+    address = "2001:db8:1:2::7"
+
+    client.post(reverse("account_login"), {"login": teacher.email, "password": "Mauvais-1"}, REMOTE_ADDR=address)
+
+    failure = LoginFailure.objects.get()
+    assert failure.address == "2001:db8:1:2::" and teacher.email not in str(vars(failure))
+    assert failure.login_hash == lockout.login_hash(teacher.email)
+    client.post(reverse("account_login"), {"login": teacher.email, "password": PASSWORD}, REMOTE_ADDR=address)
+    assert not LoginFailure.objects.exists()
+    client.logout()
+    client.post(reverse("account_login"), {"login": teacher.email, "password": "Mauvais-1"}, REMOTE_ADDR=address)
+    sweep(now=timezone.now() + lockout.FORGET_AFTER + timedelta(minutes=1))
+    assert not LoginFailure.objects.exists()

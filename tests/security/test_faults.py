@@ -2,42 +2,25 @@
 under the app, jobs whose message was lost sent again by the sweep."""
 
 import logging
+import re
 from datetime import timedelta
 from urllib.request import urlopen
 
 import pytest
+from django.core import mail
 from django.db import close_old_connections, connection, connections
 from django.urls import reverse
 from django.utils import timezone
 
 from analysis.models import CampaignAnalysis, ExportJob, JobStatus
-from organizations.models import LearnerImport
+from organizations.models import Invitation, LearnerImport
 from participations.models import CampaignParticipation
 from pixorga.celery import app as celery_app
 from pixorga.demo_siecle import generated_students, siecle_xml
 from pixorga.sweep import requeue_stale_jobs
 from tests.factories import CampaignFactory
 from tests.participations.student import answer_all
-
-UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
-
-
-@pytest.fixture
-def redis_down(settings):
-    """Tasks go through a broker that refuses every connection."""
-    previous = (celery_app.conf.task_always_eager, celery_app.conf.broker_url)
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.broker_url = UNREACHABLE_BROKER
-    forget_connections()
-    yield
-    celery_app.conf.task_always_eager, celery_app.conf.broker_url = previous
-    forget_connections()
-
-
-def forget_connections():
-    # Celery caches its connection pool and its producer pool on the first message sent.
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
+from tests.utils import text
 
 
 @pytest.fixture
@@ -111,12 +94,34 @@ def test_with_redis_down_an_uploaded_student_base_is_imported_once_redis_is_back
     assert LearnerImport.objects.get().status == LearnerImport.Status.IMPORTED
 
 
+def test_with_redis_down_an_invitation_is_mailed_once_redis_is_back_with_a_link_that_works(
+    client, school, correspondent, redis_down, django_capture_on_commit_callbacks
+):
+    client.force_login(correspondent)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("orga:team_invite"), {"emails": "nouveau@college.test"}, follow=True)
+
+    assert "Une invitation a bien été envoyée à l'adresse e-mail nouveau@college.test." in text(response)
+    assert Invitation.objects.get(email="nouveau@college.test").mailed_at is None and mail.outbox == []
+    celery_app.conf.task_always_eager = True
+    assert requeue_stale_jobs(now=timezone.now() + timedelta(minutes=1))["invitations"] == 0, "still in its grace"
+    assert requeue_stale_jobs(now=timezone.now() + timedelta(minutes=5))["invitations"] == 1
+
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["nouveau@college.test"]
+    link = re.search(r"http://testserver(/orga/rejoindre/\S+/)", mail.outbox[0].body).group(1)
+    client.logout()
+    page = client.get(link)
+    assert page.status_code == 200 and "Vous êtes invité(e) à rejoindre l'organisation Collège Victor Hugo" in text(page)
+    assert requeue_stale_jobs(now=timezone.now() + timedelta(minutes=10))["invitations"] == 0, "sent once"
+
+
 def test_the_sweep_leaves_alone_jobs_that_are_on_time_or_done(db, evaluation):
     now = timezone.now()
     CampaignAnalysis.objects.create(campaign=evaluation, requested_at=now)
     ExportJob.objects.create(campaign=evaluation, requested_at=now - timedelta(days=1), status=JobStatus.DONE)
 
-    assert requeue_stale_jobs(now=now) == {"exports": 0, "analyses": 0, "imports": 0}
+    assert requeue_stale_jobs(now=now) == {"exports": 0, "analyses": 0, "imports": 0, "invitations": 0}
 
 
 @pytest.mark.django_db(transaction=True)

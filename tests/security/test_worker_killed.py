@@ -1,5 +1,6 @@
 """A Celery worker killed (SIGKILL) in the middle of an export or an analysis: the job is
-taken over once it counts as stale, by the sweep and another worker, and ends whole.
+taken over as soon as the worker's heartbeat is a minute old (not after the task's time
+limit), by the sweep and another worker, and ends whole.
 
 To kill the worker at a known point, the test holds a lock on the job's row as soon as the
 worker has claimed it: the worker then waits on its next progress or final write, and is
@@ -12,17 +13,19 @@ import threading
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections
 from django.db.models import F
 from django.utils import timezone
 
-from analysis import analysis_tasks, export_tasks
 from analysis.analysis_tasks import campaign_analysis_compute, compute_campaign_analysis
 from analysis.export_tasks import build_export
 from analysis.models import CampaignAnalysis, ExportJob, JobStatus
 from bench.generate import generate
 from pixorga.celery import app as celery_app
+from pixorga.heartbeat import BEAT_SECONDS, DEAD_AFTER
+from pixorga.models import WorkerHeartbeat
 from pixorga.sweep import requeue_stale_jobs
 from tests.conftest import start_worker, stop_worker, wait_for
 
@@ -94,6 +97,31 @@ def kill(process):
     process.wait(10)
 
 
+def a_minute_passes(worker: str) -> None:
+    """What a minute does to a dead worker: its last beat ages (the live ones keep beating)."""
+    assert WorkerHeartbeat.objects.filter(name=worker).update(seen_at=F("seen_at") - DEAD_AFTER) == 1
+
+
+def test_a_dead_workers_job_is_sent_again_well_within_two_minutes():
+    """Its last beat is at most DEAD_AFTER old when it counts as dead, and the sweep runs
+    every beat schedule: the sum is the longest wait."""
+    sweep_every = timedelta(seconds=settings.CELERY_BEAT_SCHEDULE["sweep-lost-jobs"]["schedule"])
+
+    assert DEAD_AFTER + sweep_every <= timedelta(seconds=90)
+    assert timedelta(seconds=BEAT_SECONDS) * 3 <= DEAD_AFTER, "a slow beat is not a death"
+
+
+def test_the_worker_beats_in_the_database_while_it_runs(services):
+    worker = services()
+
+    assert wait_for(lambda: WorkerHeartbeat.objects.exists(), timeout=20), "".join(worker.log[-30:])
+    first = WorkerHeartbeat.objects.get()
+    assert first.name.endswith(f":{worker.pid}")
+    assert wait_for(lambda: WorkerHeartbeat.objects.get().seen_at > first.seen_at, timeout=BEAT_SECONDS + 10)
+    stop_worker(worker)
+    assert not WorkerHeartbeat.objects.exists(), "a clean stop says it is gone"
+
+
 def test_an_export_whose_worker_is_killed_midway_is_rebuilt_whole(services, generated):
     first = services()
     job = ExportJob.objects.create(campaign_id=generated["evaluation_id"], format="csv", requested_by_id=generated["teacher_id"],
@@ -107,9 +135,11 @@ def test_an_export_whose_worker_is_killed_midway_is_rebuilt_whole(services, gene
         kill(first)
     job.refresh_from_db()
     assert job.status == JobStatus.RUNNING and job.attempts == 1 and job.file.name in ("", None)
+    assert job.worker, "the claim names its worker"
 
-    # Fifteen minutes later the sweep finds it stale and sends it again; another worker claims it.
-    ExportJob.objects.filter(pk=job.pk).update(started_at=F("started_at") - export_tasks.STALE_AFTER)
+    # A minute without a beat: the sweep sends it again; another worker claims it.
+    assert requeue_stale_jobs(now=timezone.now())["exports"] == 0, "its worker beat seconds ago"
+    a_minute_passes(job.worker)
     assert requeue_stale_jobs(now=timezone.now())["exports"] == 1
     second = services()
     assert wait_for(lambda: ExportJob.objects.filter(pk=job.pk, status=JobStatus.DONE).exists(), timeout=60), (
@@ -135,10 +165,11 @@ def test_an_analysis_whose_worker_is_killed_midway_is_computed_again(services, g
     with RowLock(CampaignAnalysis._meta.db_table, "campaign_id = %s", [campaign_id]) as lock:
         assert lock.status == JobStatus.RUNNING, "the analysis ended before the lock: make PUPILS larger"
         kill(first)
-    assert CampaignAnalysis.objects.get(campaign_id=campaign_id).status == JobStatus.RUNNING
+    dead = CampaignAnalysis.objects.get(campaign_id=campaign_id)
+    assert dead.status == JobStatus.RUNNING and dead.worker
 
-    CampaignAnalysis.objects.filter(campaign_id=campaign_id).update(
-        started_at=F("started_at") - analysis_tasks.TIME_LIMIT)
+    assert requeue_stale_jobs(now=timezone.now())["analyses"] == 0, "its worker beat seconds ago"
+    a_minute_passes(dead.worker)
     assert requeue_stale_jobs(now=timezone.now())["analyses"] == 1
     second = services()
     assert wait_for(lambda: CampaignAnalysis.objects.filter(campaign_id=campaign_id, status=JobStatus.DONE)

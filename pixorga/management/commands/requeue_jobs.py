@@ -1,12 +1,12 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from pixorga.sweep import requeue_stale_jobs
+from pixorga.sweep import sweep
 
 
 class Command(BaseCommand):
-    help = "Renvoie aux workers les tâches perdues (Redis indisponible, worker arrêté). Celery beat le fait chaque minute."
+    help = "Renvoie aux workers les tâches perdues (Redis indisponible, worker arrêté). Celery beat le fait toutes les 30 secondes."
 
     def handle(self, *args, **options):
-        sent = requeue_stale_jobs(now=timezone.now())
+        sent = sweep(now=timezone.now())
         self.stdout.write(f"Tâches renvoyées : {sent}")

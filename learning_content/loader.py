@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from . import models
+from .files import ContentError, ContentFileError
 from .parsing import ParsedContent, parse_content_dir
 from .repository import invalidate_content_cache
 
@@ -48,6 +49,7 @@ class LoadReport:
 def load_content(directory: Path = CONTENT_DIR) -> LoadReport:
     """Validate every file first (ContentFileError lists the errors), then upsert."""
     parsed = parse_content_dir(directory)
+    _check_lengths(parsed)
     with transaction.atomic():
         report = _write(parsed)
         models.ContentRelease.objects.update_or_create(
@@ -57,6 +59,27 @@ def load_content(directory: Path = CONTENT_DIR) -> LoadReport:
         transaction.on_commit(invalidate_content_cache)
     logger.info("content %s loaded, %s change(s)", parsed.version[:12], report.changed)
     return report
+
+
+def _check_lengths(parsed: ParsedContent) -> None:
+    """A text longer than its column: SQLite would store it, PostgreSQL refuse the whole load."""
+    errors = []
+    for model, rows in [
+        (models.Area, parsed.areas), (models.Competence, parsed.competences), (models.Tube, parsed.tubes),
+        (models.Tutorial, parsed.tutorials), (models.Skill, parsed.skills), (models.Challenge, parsed.challenges),
+        (models.TargetProfile, parsed.target_profiles),
+    ]:
+        limits = {f.name: f.max_length for f in model._meta.fields if getattr(f, "max_length", None)}
+        for row in rows:
+            for name, limit in limits.items():
+                value = row.get(name)
+                if isinstance(value, str) and len(value) > limit:
+                    errors.append(ContentError(
+                        str(CONTENT_DIR.name), 0,
+                        f"{row['id']} : « {name} » a {len(value)} caractères, {limit} au plus",
+                    ))
+    if errors:
+        raise ContentFileError(errors)
 
 
 def _upsert(model, rows, report: KindReport, *, retire=None):

@@ -113,7 +113,8 @@ class Challenge(models.Model):
     format = models.CharField(max_length=20, blank=True)
     timer = models.PositiveIntegerField(null=True, blank=True)
     illustration_src = models.CharField(max_length=300, blank=True)
-    illustration_alt = models.CharField(max_length=500, blank=True)
+    # A text alternative holds everything the picture tells (a pupil must be able to answer from it).
+    illustration_alt = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.VALIDATED)
 
     class Meta:

@@ -125,6 +125,17 @@ class TestBrokenFilesAreRefused:
 
         self.assert_refused(content_copy, "competences/5.2.yaml", skill_line, "n'a aucune épreuve")
 
+    def test_a_text_longer_than_its_column_is_refused_on_every_database(self, db, content_copy):
+        # SQLite stores it, PostgreSQL refuses the whole load: the loader says so on both.
+        path = content_copy / "competences" / "1.1.yaml"
+        replace_in(path, "practical_title: ", "practical_title: " + "Très long titre " * 20, count=1)
+
+        with pytest.raises(ContentFileError) as refused:
+            load_content(content_copy)
+
+        assert any("« practical_title » a " in str(error) for error in refused.value.errors)
+        assert not models.Challenge.objects.exists()
+
     def test_a_target_profile_naming_an_unknown_tube(self, db, content_copy):
         path = content_copy / "target_profiles.yaml"
         first_tube = next(l for l in path.read_text().splitlines() if l.strip().startswith("- {tube: "))

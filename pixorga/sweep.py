@@ -40,8 +40,10 @@ def requeue_stale_jobs(*, now) -> dict[str, int]:
     ).values_list("campaign_id", flat=True)
     imports = LearnerImport.objects.filter(attempts__lt=IMPORT_ATTEMPTS, data__isnull=False).filter(
         Q(status=LearnerImport.Status.UPLOADED, created_at__lt=now - GRACE)
+        # Confirmed by the administrator, not yet claimed by a worker.
+        | Q(status=LearnerImport.Status.VALIDATED, worker="", confirmed_at__lt=now - GRACE)
         | Q(orphaned(now=now, running_for=IMPORT_STALE),
-            status__in=[LearnerImport.Status.VALIDATING, LearnerImport.Status.VALIDATED])
+            status__in=[LearnerImport.Status.VALIDATING, LearnerImport.Status.VALIDATED]) & ~Q(worker="")
     ).values_list("pk", flat=True)
     sent = {
         "exports": sum(send(build_export, (pk,)) for pk in exports),

@@ -192,10 +192,15 @@ def test_external_ids(client_of, school, correspondent):
 
 
 def import_students(client, students, capture):
+    """Upload, then confirm the preview."""
+    from organizations.models import LearnerImport
+
     with capture(execute=True):
         client.post(reverse("orga:learner_import"), {
             "file": SimpleUploadedFile("eleves.xml", siecle_xml("0751234A", students)),
         })
+    with capture(execute=True):
+        client.post(reverse("orga:learner_import_confirm", args=[LearnerImport.objects.first().pk]))
 
 
 def test_the_imported_student_base(client_of, siecle_school, correspondent, django_capture_on_commit_callbacks):

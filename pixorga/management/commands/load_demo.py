@@ -8,7 +8,7 @@ from accounts.models import User
 from campaigns.models import Campaign
 from campaigns.services import campaign_create
 from learning_content.models import TargetProfile
-from organizations.learner_import import learner_import_request, learner_import_run
+from organizations.learner_import import learner_import_unattended
 from organizations.learners import learner_link
 from organizations.models import Membership, Organization, OrganizationLearner, Role
 from pixorga.demo_pupils import play
@@ -83,12 +83,8 @@ class Command(BaseCommand):
         if not OrganizationLearner.objects.filter(organization=organization).exists():
             admin = User.objects.get(email="correspondant@demo-dane-sco.test")
             data = siecle_xml(organization.external_id, demo_students())
-            now = timezone.now()
-            job = learner_import_request(
-                organization=organization, user=admin, filename="ElevesSansAdresses.xml", data=data, now=now,
-                enqueue=False,
-            )
-            learner_import_run(job.pk, now=now)
+            learner_import_unattended(organization=organization, user=admin, filename="ElevesSansAdresses.xml",
+                                      data=data, now=timezone.now())
         for number in range(1, STUDENT_COUNT + 1):
             user = User.objects.get(email=f"eleve{number}@demo-dane-sco.test")
             learner = OrganizationLearner.objects.get(organization=organization, national_student_id=demo_ine(number))

@@ -15,7 +15,7 @@ from participations.models import CampaignParticipation
 from learning_content.repository import get_content
 from pixorga.pagination import paginate
 
-from . import activity_chart, selectors
+from . import activity_chart, selectors, services
 from .analysis_views import participant_analysis
 from .export_tasks import export_latest
 
@@ -79,6 +79,7 @@ def results(request, campaign_id):
     search = request.GET.get("search", "")[:100]
     divisions = chosen_divisions(request, campaign.organization)
     context = {**campaign_page_context(request, campaign, tab="results"), **_classes_context(campaign, divisions)}
+    services.results_reading_record(user=request.user, campaign=campaign, now=timezone.now())
     if campaign.is_assessment:
         stage = request.GET.get("palier", "")
         data = selectors.assessment_results(campaign, search=search, stage=stage, divisions=divisions)
@@ -109,6 +110,8 @@ def participant(request, campaign_id, participation_id):
     campaign = get_campaign_for_member(request, campaign_id)
     participation = _participation_in(campaign, participation_id)
     participation.campaign = campaign
+    services.results_reading_record(user=request.user, campaign=campaign, participation=participation,
+                                    now=timezone.now())
     context = {**campaign_page_context(request, campaign, tab="results"), "participation": participation}
     if campaign.is_assessment:
         context["results"] = participation_selectors.evaluation_results(participation)

@@ -7,8 +7,10 @@ from django.utils.translation import gettext as _
 
 from learning_content.models import TargetProfile
 from learning_content.repository import get_content
+from pixorga.durations import duration_label
 
 from .models import Campaign
+from .parcours import estimated_duration
 
 def _counted(**conditions):
     """A count of the campaign's current participations, as a subquery per listed campaign:
@@ -69,6 +71,8 @@ def target_profile_summary(profile) -> dict:
         "id": profile.id,
         "name": profile.name,
         "description": profile.description,
+        "category": dict(TargetProfile.Category.choices).get(profile.category, _("Autres")),
+        "duration": duration_label(estimated_duration(profile.capped_tubes)),
         "subjects": len(profile.capped_tubes),
         "has_stages": bool(profile.stages),
         "resettable": profile.are_knowledge_elements_resettable,

@@ -109,6 +109,7 @@ def campaign_create(request):
         summary["display_label"] = (
             _("Résultats affichés en étoiles") if summary["has_stages"] else _("Résultats affichés en pourcentage")
         )
+        summary["duration_label"] = _("Durée estimée : environ %(duration)s") % {"duration": summary["duration"]}
     return render(request, "campaigns/create.html", {"form": form, "profiles": profiles, "duplicate": bool(initial)})
 
 

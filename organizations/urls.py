@@ -5,7 +5,7 @@ from . import learner_views, views
 app_name = "orga"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    # The home page (« Accueil ») reads campaigns and results: pixorga/urls.py adds it from analysis.
     path("connexion/", views.OrgaLoginView.as_view(), name="login"),
     path("rejoindre/<str:token>/", views.invitation_join, name="invitation"),
     path("eleves/importer/", learner_views.learner_import, name="learner_import"),

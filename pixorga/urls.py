@@ -4,6 +4,8 @@ from django.views.generic import TemplateView
 from django.views.i18n import set_language
 
 from accounts import views as accounts_views
+from analysis import home_views
+from organizations import urls as organizations_urls
 
 from . import account_views, views
 
@@ -25,7 +27,10 @@ urlpatterns = [
     path("compte/", include("allauth.urls")),
     path("", include("participations.urls")),
     path("", include("assessments.urls")),
-    path("orga/", include("organizations.urls")),
+    # The Orga home belongs to the orga namespace but reads campaigns and results, above
+    # organizations: the wiring puts it there.
+    path("orga/", include(([path("", home_views.home, name="home"), *organizations_urls.urlpatterns],
+                           organizations_urls.app_name))),
     path("orga/eleves/", include("analysis.learner_urls")),
     path("orga/campagnes/", include("campaigns.urls")),
     path("orga/campagnes/", include("analysis.urls")),

@@ -316,6 +316,7 @@ def test_a_file_of_two_pupils_warns_that_36_would_leave_and_changes_nothing(
     leaving = school_of_38[2]
     assert f"{leaving.first_name} {leaving.last_name} (" in page, "the leaving pupils are named"
     assert active_pupils(sco) == 38 and job.status == LearnerImport.Status.PREVIEWED
+    assert "Un import attend votre confirmation : voir son aperçu" in text(client.get(reverse("learners:list")))
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("orga:learner_import_cancel", args=[job.pk]))

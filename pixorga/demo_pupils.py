@@ -112,15 +112,17 @@ def class_abilities(count: int, competence_ids, rng: random.Random) -> list[Abil
     """From struggling to at ease, evenly, each with his stronger and weaker competences; the
     class as a whole is at ease with some competences and has not worked on others (which
     Analyse then recommends)."""
-    general = [0.0 + 4.0 * index / max(1, count - 1) for index in range(count)]
+    general = [-0.5 + 4.5 * index / max(1, count - 1) for index in range(count)]
     rng.shuffle(general)
     worked = {competence: rng.gauss(0, 1.2) for competence in competence_ids}
+    # Each pupil draws his answers from his own generator: how many questions another pupil
+    # was asked (which depends on the database's ids) does not change his results.
     return [
         Ability({
             competence: min(TOP_LEVEL, max(0.0, level + worked[competence] + rng.gauss(0, 0.6)))
             for competence in competence_ids
-        }, rng)
-        for level in general
+        }, random.Random(f"{SEED}-{index}"))
+        for index, level in enumerate(general)
     ]
 
 

@@ -17,8 +17,8 @@ from django.utils import timezone
 from campaigns.models import Campaign
 from learning_content.repository import get_content
 from participations.models import CampaignParticipation
-from pixorga import heartbeat
-from pixorga.queue import send_on_commit
+from lib import heartbeat
+from lib.queue import send_on_commit
 
 from . import recommendation
 from .models import CampaignAnalysis, JobStatus
@@ -32,7 +32,7 @@ DEBOUNCE_SECONDS = 10
 # Participations (with their snapshot) read per query: bounds what one query holds in memory.
 CHUNK_SIZE = 500
 # The worker kills a computation past this. A RUNNING row whose worker stopped beating
-# (pixorga.heartbeat), or older than that, belongs to a dead worker and may be claimed again.
+# (lib.heartbeat), or older than that, belongs to a dead worker and may be claimed again.
 TIME_LIMIT = timedelta(minutes=10)
 
 

@@ -9,8 +9,8 @@ from campaigns.access import get_campaign_for_member
 from campaigns.views import campaign_page_context
 from organizations.access import orga_member_required
 from participations.models import KnowledgeElementSnapshot
-from pixorga import health
-from pixorga.durations import duration_label
+from lib import health
+from lib.durations import duration_label
 
 from . import analysis_tasks, recommendation
 from .models import JobStatus

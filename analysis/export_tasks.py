@@ -23,8 +23,8 @@ from django.utils import timezone, translation
 
 from campaigns.models import Campaign
 from learning_content.repository import get_content
-from pixorga import health, heartbeat
-from pixorga.queue import send_on_commit
+from lib import health, heartbeat
+from lib.queue import send_on_commit
 
 from . import exports
 from .export_files import ACTIVE, EXPORT_DIR, exports_expire
@@ -33,7 +33,7 @@ from .models import ExportJob, JobStatus
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
-# A job is orphaned as soon as its worker stops beating (pixorga.heartbeat), or once it has run
+# A job is orphaned as soon as its worker stops beating (lib.heartbeat), or once it has run
 # for longer than this: the task's time limit stops a live worker before. 10,000
 # participations take about 20 s in CSV, 45 s in XLSX.
 STALE_AFTER = timedelta(minutes=15)

@@ -13,7 +13,7 @@ from participations import selectors as participation_selectors
 from participations import services as participation_services
 from participations.models import CampaignParticipation
 from learning_content.repository import get_content
-from pixorga.pagination import paginate
+from lib.pagination import paginate
 
 from . import selectors
 from .analysis_views import participant_analysis

@@ -45,7 +45,7 @@ from bench.http_load import LOCUST, PASSWORD, PORT, ROOT, _lost_answers, _servic
 from campaigns.models import Campaign
 from learning_content.models import ContentRelease
 from participations.models import CampaignParticipation, KnowledgeElementSnapshot
-from pixorga.models import WorkerHeartbeat
+from lib.models import WorkerHeartbeat
 
 SEED = 16
 PUPILS = int(os.environ.get("BENCH_FAULT_PUPILS", "100"))

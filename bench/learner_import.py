@@ -14,7 +14,7 @@ from accounts.models import User
 from organizations.learner_files import parse_learner_file
 from organizations.learner_import import learner_import_request, learner_import_run
 from organizations.models import LearnerImport, Organization, OrganizationLearner
-from pixorga.demo_siecle import SiecleStudent, generated_students, siecle_xml
+from demo.siecle import SiecleStudent, generated_students, siecle_xml
 
 SIZES = (1000, 20000)
 DIVISIONS = [f"{grade}e {letter}" for grade in (6, 5, 4, 3) for letter in "ABCDEFGH"]

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from learning_content.models import TargetProfile
 from organizations.access import orga_member_required
-from pixorga.pagination import paginate
+from lib.pagination import paginate
 
 from . import selectors, services
 from .access import can_manage, get_campaign_for_member, get_campaign_to_manage

@@ -312,7 +312,7 @@ CIVIL_FIELDS_ERASED = {
 def learner_anonymize(*, learner, by, now) -> None:
     """The school's record loses every civil field and its account, and leaves the lists; the
     row stays, with no one behind it, for the participations that count in the statistics.
-    Part of an erasure (`pixorga.erasure`), inside its transaction."""
+    Part of an erasure (`privacy.erasure`), inside its transaction."""
     deletion = {} if learner.deleted_at else {"deleted_at": now, "deleted_by": by}
     OrganizationLearner.objects.filter(pk=learner.pk).update(
         **CIVIL_FIELDS_ERASED, **deletion, user=None, disabled_at=None, updated_at=now,

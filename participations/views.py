@@ -16,7 +16,9 @@ from campaigns.models import Campaign
 from organizations.learners import LearnerError, learner_link, learner_match, learner_resolve
 from organizations.models import OrganizationLearner
 
-from . import selectors, services, throttle
+from lib import throttle
+
+from . import selectors, services
 from .forms import CodeForm, ExternalIdForm, IdentityForm
 
 logger = logging.getLogger(__name__)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "dsfr",
     "pixorga",
+    "lib",
     "accounts",
     "organizations",
     "learning_content",
@@ -56,6 +57,8 @@ INSTALLED_APPS = [
     "campaigns",
     "participations",
     "analysis",
+    "privacy",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -114,10 +117,10 @@ REDIS_URL = env.str("REDIS_URL", default="")
 
 
 def redis_cache(url: str) -> dict:
-    # Redis down must not take a page down: pixorga/cache.py falls back to each process's
+    # Redis down must not take a page down: lib/cache.py falls back to each process's
     # memory. Short timeouts, so that a Redis that stops answering holds a request briefly.
     return {
-        "BACKEND": "pixorga.cache.FailSoftRedisCache",
+        "BACKEND": "lib.cache.FailSoftRedisCache",
         "LOCATION": url,
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
     }

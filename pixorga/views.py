@@ -1,4 +1,3 @@
-import logging
 
 from django.http import HttpResponseBadRequest, HttpResponseForbidden, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
@@ -9,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from organizations.access import current_membership
 from participations.selectors import student_dashboard
 
-from . import health
+from lib import health
 
 
 def home(request):

@@ -50,7 +50,7 @@ def forget_broker_connections():
 def redis_down(settings, monkeypatch):
     """Redis stopped: the cache (configured as production configures it) and the broker on a
     port where nothing listens."""
-    from pixorga import cache as fail_soft
+    from lib import cache as fail_soft
     from pixorga.settings import redis_cache
 
     monkeypatch.setattr(fail_soft, "_outages", {})

@@ -22,8 +22,8 @@ from learning_content import models as content_models
 from learning_content.repository import get_content, invalidate_content_cache
 from learning_content.repository import StageData
 from participations.models import CampaignParticipation, KnowledgeElementSnapshot
-from pixorga.heartbeat import DEAD_AFTER, worker_name
-from pixorga.models import WorkerHeartbeat
+from lib.heartbeat import DEAD_AFTER, worker_name
+from lib.models import WorkerHeartbeat
 from tests.factories import CampaignFactory, ParticipationFactory, UserFactory
 from tests.utils import text
 

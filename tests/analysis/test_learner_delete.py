@@ -20,8 +20,8 @@ from assessments.models import Answer, Assessment, KnowledgeElement
 from learning_content.models import TargetProfile
 from organizations.learner_import import learner_import_request, learner_import_run
 from organizations.models import LearnerImport, OrganizationLearner
-from pixorga.demo_siecle import SiecleStudent, siecle_xml
-from pixorga.management.commands.erase_learner import Command
+from demo.siecle import SiecleStudent, siecle_xml
+from privacy.management.commands.erase_learner import Command
 from participations.models import CampaignParticipation, KnowledgeElementSnapshot
 from tests.conftest import PASSWORD
 from tests.factories import CampaignFactory, LearnerFactory, OrganizationFactory, ParticipationFactory, UserFactory

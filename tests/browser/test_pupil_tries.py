@@ -12,7 +12,7 @@ from campaigns.services import campaign_archive
 from learning_content.repository import get_content
 from participations.models import CampaignParticipation
 from participations.services import participation_join, participation_share
-from pixorga.demo_pupils import take_test
+from demo.pupils import take_test
 from tests.conftest import PASSWORD
 from tests.factories import CampaignFactory
 

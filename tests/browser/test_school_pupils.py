@@ -8,7 +8,7 @@ from organizations.learner_import import learner_import_request, learner_import_
 from organizations.learners import learner_link
 from organizations.models import OrganizationLearner
 from participations.models import CampaignParticipation
-from pixorga.demo_siecle import SiecleStudent, siecle_xml
+from demo.siecle import SiecleStudent, siecle_xml
 from tests.conftest import PASSWORD
 from tests.factories import CampaignFactory, UserFactory
 

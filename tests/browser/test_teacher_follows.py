@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from participations.models import CampaignParticipation
 from participations.services import participation_share
-from pixorga.demo_pupils import play, take_test
+from demo.pupils import play, take_test
 from tests.conftest import PASSWORD
 from tests.factories import CampaignFactory, UserFactory
 

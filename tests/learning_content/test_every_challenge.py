@@ -7,7 +7,7 @@ import pytest
 
 from assessments.checking import check_answer
 from learning_content.repository import ChallengeData
-from pixorga import demo_pupils
+from demo import pupils as demo_pupils
 
 
 def own_answer(challenge):

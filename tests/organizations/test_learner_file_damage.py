@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from organizations import learner_import
 from organizations.models import LearnerImport, OrganizationLearner
-from pixorga.demo_siecle import generated_students, siecle_xml
+from demo.siecle import generated_students, siecle_xml
 from tests.utils import text
 
 UAI = "0751234A"

@@ -5,7 +5,7 @@ import re
 from django.urls import reverse
 
 from learning_content.repository import get_content
-from pixorga.demo_pupils import right_answer, wrong_answer
+from demo.pupils import right_answer, wrong_answer
 
 
 def as_form(challenge, value) -> dict:

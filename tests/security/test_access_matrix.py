@@ -14,7 +14,7 @@ from analysis.models import ExportJob
 from assessments.models import Assessment
 from learning_content.models import TargetProfile
 from organizations.models import LoginGeneration, Membership, Role
-from pixorga.sealed import seal
+from lib.sealed import seal
 from tests.factories import (
     CampaignFactory,
     InvitationFactory,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from assessments.models import Assessment, KnowledgeElement
 from participations.models import CampaignParticipation
 from participations.services import participation_join, participation_share
-from pixorga.demo_pupils import take_test
+from demo.pupils import take_test
 from tests.factories import CampaignFactory, UserFactory
 
 from .test_concurrency import ROUNDS, post, race, redirects, signed_in

@@ -49,7 +49,7 @@ def test_a_pupil_signs_in_joins_answers_and_sends_his_results_with_redis_down(
     assert sent.status_code == 302
     participation.refresh_from_db()
     assert participation.status == "SHARED"
-    warnings = [r for r in caplog.records if r.name == "pixorga.cache" and r.levelno == logging.WARNING]
+    warnings = [r for r in caplog.records if r.name == "lib.cache" and r.levelno == logging.WARNING]
     assert len(warnings) == 1, [r.getMessage() for r in warnings]
     assert "unreachable" in warnings[0].getMessage()
 

@@ -24,8 +24,8 @@ from analysis.export_tasks import build_export
 from analysis.models import CampaignAnalysis, ExportJob, JobStatus
 from bench.generate import generate
 from pixorga.celery import app as celery_app
-from pixorga.heartbeat import BEAT_SECONDS, DEAD_AFTER
-from pixorga.models import WorkerHeartbeat
+from lib.heartbeat import BEAT_SECONDS, DEAD_AFTER
+from lib.models import WorkerHeartbeat
 from pixorga.sweep import requeue_stale_jobs
 from tests.conftest import start_worker, stop_worker, wait_for
 

@@ -23,7 +23,7 @@ from organizations.learner_logins import login_files_expire
 from organizations.models import LearnerImport, LoginGeneration, Membership, OrganizationLearner
 from participations.models import CampaignParticipation, KnowledgeElementSnapshot
 from participations.services import participation_share
-from pixorga.demo_siecle import generated_students, siecle_xml
+from demo.siecle import generated_students, siecle_xml
 from pixorga.sweep import sweep
 from tests.conftest import PASSWORD
 from tests.factories import CampaignFactory, LearnerFactory, ParticipationFactory, UserFactory

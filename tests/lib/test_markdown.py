@@ -1,6 +1,6 @@
 import pytest
 
-from pixorga.markdown import render_markdown
+from lib.markdown import render_markdown
 
 
 @pytest.mark.parametrize("source, expected", [

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from pixorga.retention import anonymize_inactive
+from privacy.retention import anonymize_inactive
 
 
 class Command(BaseCommand):

@@ -1,20 +1,22 @@
-"""« Mon compte » and « Supprimer mon compte ». They live with the erasure (pixorga.erasure),
-which reaches every app, rather than in `accounts`, which the other apps build on."""
+"""« Mon compte », « Supprimer mon compte » and « Supprimer » on a pupil. They live with the
+erasure (privacy.erasure), which reaches every app, rather than in `accounts` or `analysis`,
+which the erasure builds on."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from organizations.models import Membership
-from participations import throttle
+from organizations.access import orga_admin_required
+from organizations.models import Membership, OrganizationLearner
+from lib import throttle
 
-from .erasure import ErasureRefused, account_delete, account_erasure_refusal
+from .erasure import ErasureRefused, account_delete, account_erasure_refusal, learner_erase, learner_erasure_preview
 
 WRONG_PASSWORDS = "wrong-password-account-delete"
 
@@ -68,3 +70,24 @@ def account_delete_page(request):
             throttle.record_wrong_code(request, WRONG_PASSWORDS)
     memberships = Membership.objects.active().filter(user=request.user).select_related("organization")
     return render(request, "account/delete.html", {"form": form, "refusal": refusal, "memberships": memberships})
+
+
+@orga_admin_required
+def learner_delete(request, learner_id):
+    """"Supprimer" a pupil, SIECLE-managed ones included: after a confirmation that says what
+    goes, his data is erased (privacy.erasure). A second click finds him gone."""
+    learner = get_object_or_404(
+        OrganizationLearner.objects.select_related("user"), pk=learner_id, organization=request.organization
+    )
+    if learner.deleted_at is not None:
+        messages.info(request, _("Les données de cet élève ont déjà été effacées."))
+        return redirect("learners:list")
+    if request.method == "POST":
+        learner_erase(learner_id=learner.pk, by=request.user, now=timezone.now())
+        # The message names nobody: it is kept in the session until shown.
+        messages.success(request, _("Les données de l'élève ont été effacées."))
+        return redirect("learners:list")
+    return render(request, "privacy/learner_delete.html", {
+        "learner": learner, "show_classes": request.organization.is_managing_students,
+        **learner_erasure_preview(learner),
+    })

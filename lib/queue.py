@@ -1,14 +1,18 @@
 """Sending a Celery task without letting the broker decide whether a pupil's answer or sending
 succeeds. Every job already has a status row in the database (an export, an analysis, an
-import), so a message that cannot be sent now is only late: the sweep (`pixorga.sweep`, every
-minute on Celery beat) sends it again once the broker is back."""
+import), so a message that cannot be sent now is only late: the sweep (`requeue_lost` of each app,
+every 30 s on Celery beat) sends it again once the broker is back."""
 
 import logging
+from datetime import timedelta
 
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
 logger = logging.getLogger(__name__)
+
+# A message waits this long in a healthy queue before its job counts as lost.
+LOST_AFTER = timedelta(minutes=2)
 
 # Redis down must not hold a web request for long: two quick retries, then give up.
 RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}

@@ -11,7 +11,7 @@ import pytest
 import redis
 from django.core.cache import cache
 
-from pixorga import cache as fail_soft
+from lib import cache as fail_soft
 from pixorga.settings import redis_cache
 
 
@@ -66,7 +66,7 @@ def test_the_cache_carries_on_in_memory_while_redis_is_stopped_then_goes_back_to
     assert redis.Redis.from_url(throwaway_redis.url).keys("*") == [b":1:before"]
 
     throwaway_redis.stop()
-    with caplog.at_level(logging.INFO, logger="pixorga.cache"):
+    with caplog.at_level(logging.INFO, logger="lib.cache"):
         cache.set("during", 2)
         for _ in range(50):
             assert cache.get("during") == 2
@@ -78,7 +78,7 @@ def test_the_cache_carries_on_in_memory_while_redis_is_stopped_then_goes_back_to
     client = throwaway_redis.start()
     monkeypatch.setattr(fail_soft, "RETRY_SECONDS", 0.0)
     caplog.clear()
-    with caplog.at_level(logging.INFO, logger="pixorga.cache"):
+    with caplog.at_level(logging.INFO, logger="lib.cache"):
         cache.set("after", 3)
 
     assert client.get(":1:after") is not None

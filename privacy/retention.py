@@ -1,5 +1,5 @@
 """Storage limitation (GDPR art. 5): what has been out of use for RETENTION_DAYS is erased
-(`pixorga.erasure`), by `manage.py anonymize_inactive` every night.
+(`privacy.erasure`), by `manage.py anonymize_inactive` every night.
 
 - Accounts not signed in for that long (never, since their creation) are erased, except the
   active members of a team and the platform's staff. The records a school built from such an

@@ -6,11 +6,11 @@ import threading
 import time
 
 import redis
+from celery import current_app as celery_app
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
-from .celery import app as celery_app
 from .heartbeat import DEAD_AFTER, latest
 
 logger = logging.getLogger(__name__)

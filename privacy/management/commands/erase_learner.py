@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from organizations.models import OrganizationLearner
-from pixorga.erasure import learner_erase
+from privacy.erasure import learner_erase
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 
-from pixorga.durations import duration_label
+from lib.durations import duration_label
 
 
 @pytest.mark.parametrize("duration, label", [

@@ -12,7 +12,7 @@ from assessments.models import Assessment, KnowledgeElement
 from organizations.learner_import import learner_import_request, learner_import_run
 from organizations.models import OrganizationLearner
 from participations.models import CampaignParticipation
-from pixorga.demo_siecle import generated_students, siecle_xml
+from demo.siecle import generated_students, siecle_xml
 from tests.factories import (
     CampaignFactory, LearnerFactory, MembershipFactory, OrganizationFactory, ParticipationFactory, UserFactory,
 )

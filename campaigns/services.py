@@ -7,11 +7,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from organizations.models import Membership
-from participations.models import CampaignParticipation
-from participations.signals import participations_deleted
 
 from .codes import generate_code
 from .models import Campaign
+from .signals import campaigns_deleted
 
 logger = logging.getLogger(__name__)
 
@@ -141,10 +140,7 @@ def campaigns_delete(*, organization, campaign_ids, membership, now) -> int:
                 "NOT_OWNER",
                 _("Vous ne pouvez supprimer que les campagnes dont vous êtes propriétaire."),
             )
-        CampaignParticipation.objects.filter(campaign_id__in=ids, deleted_at__isnull=True).update(
-            deleted_at=now, deleted_by=membership.user, user=None, participant_external_id=""
-        )
         Campaign.objects.filter(pk__in=ids).update(deleted_at=now, deleted_by=membership.user)
-        participations_deleted.send(sender=Campaign, campaign_ids=ids, now=now)
+        campaigns_deleted.send(sender=Campaign, campaign_ids=ids, by=membership.user, now=now)
     logger.info("user %s deleted campaigns %s", membership.user_id, sorted(ids))
     return len(ids)

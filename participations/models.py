@@ -9,6 +9,11 @@ class ParticipationQuerySet(models.QuerySet):
         """What Pix Orga counts: neither superseded by a newer sending nor deleted."""
         return self.filter(is_improved=False, deleted_at__isnull=True)
 
+    def anonymize(self, **also) -> int:
+        """Cuts the rows from the person (§2.7): no account, no external id; the sent snapshot
+        holds no user id. `also` are the other columns of the same UPDATE."""
+        return self.update(user=None, participant_external_id="", **also)
+
 
 class CampaignParticipation(models.Model):
     """A student's participation in a campaign. With "Envoi multiple", each new sending

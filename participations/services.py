@@ -295,7 +295,7 @@ def participation_delete(*, participation, membership, now) -> int:
     with transaction.atomic():
         count = CampaignParticipation.objects.filter(
             campaign=campaign, organization_learner_id=participation.organization_learner_id, deleted_at__isnull=True
-        ).update(deleted_at=now, deleted_by=membership.user, user=None, participant_external_id="")
+        ).anonymize(deleted_at=now, deleted_by=membership.user)
         participations_deleted.send(sender=CampaignParticipation, campaign_ids={campaign.pk}, now=now)
     logger.info("user %s deleted %s participation(s) in campaign %s", membership.user_id, count, campaign.pk)
     return count

@@ -61,7 +61,7 @@ class ErasureRefused(Exception):
 
 def _detach(participations) -> tuple[int, set[int]]:
     campaign_ids = set(participations.values_list("campaign_id", flat=True))
-    count = participations.update(user=None, participant_external_id="", assessment=None)
+    count = participations.anonymize(assessment=None)
     return count, campaign_ids
 
 

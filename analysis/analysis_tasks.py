@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from learning_content.repository import get_content
-from participations.models import CampaignParticipation
 from lib import heartbeat
 from lib.queue import send_on_commit
+from participations.models import CampaignParticipation
 
 from . import recommendation
 from .models import CampaignAnalysis, JobStatus
@@ -157,8 +157,8 @@ def compute_campaign_analysis(campaign_id: int) -> None:
         logger.exception("analysis of campaign %s failed", campaign_id)
         message = f"{type(error).__name__}: {error}"[:2000]
         # Results that arrived meanwhile deserve one more try; otherwise the next sending retries.
-        if not mine.filter(status=JobStatus.RUNNING).update(status=JobStatus.FAILED, error=message):
-            if mine.filter(status=JobStatus.REQUESTED).update(error=message):
+        if (not mine.filter(status=JobStatus.RUNNING).update(status=JobStatus.FAILED, error=message)
+                and mine.filter(status=JobStatus.REQUESTED).update(error=message)):
                 _enqueue(campaign_id, DEBOUNCE_SECONDS)
         return
     stored = {

@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from campaigns.access import get_campaign_for_member
 from campaigns.views import campaign_page_context
-from organizations.access import orga_member_required
-from participations.models import KnowledgeElementSnapshot
 from lib import health
 from lib.durations import duration_label
+from organizations.access import orga_member_required
+from participations.models import KnowledgeElementSnapshot
 
 from . import analysis_tasks, recommendation
 from .models import JobStatus

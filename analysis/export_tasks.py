@@ -129,7 +129,7 @@ def export_build(*, job_id: int, clock=timezone.now) -> str:
         temporary.unlink(missing_ok=True)
         logger.warning("export %s: attempt %s stopped, the job was taken over", job.pk, job.attempts)
         return SKIPPED
-    except Exception as error:  # noqa: BLE001 - whatever broke, the row must not stay running.
+    except Exception as error:
         temporary.unlink(missing_ok=True)
         return _attempt_failed(job, error, clock())
     finished = ExportJob.objects.filter(pk=job.pk, attempts=job.attempts, status=JobStatus.RUNNING).update(
@@ -190,7 +190,7 @@ def _unclaimed(job_id, now) -> str:
         return BUSY
     # Requested or stale, but every attempt is spent: its workers keep dying on it.
     ExportJob.objects.filter(pk=job.pk, status=job.status, attempts=job.attempts).update(
-        status=JobStatus.FAILED, finished_at=now, error="abandoned after %s attempts" % job.attempts,
+        status=JobStatus.FAILED, finished_at=now, error=f"abandoned after {job.attempts} attempts",
     )
     logger.error("export %s abandoned after %s attempts", job.pk, job.attempts)
     return FAILED

@@ -2,10 +2,10 @@
 
 from django.shortcuts import get_object_or_404, render
 
+from lib.pagination import paginate
 from organizations.access import orga_member_required
 from organizations.learner_import import learner_import_latest
 from organizations.models import OrganizationLearner
-from lib.pagination import paginate
 
 from . import learner_selectors as selectors
 from .views import chosen_divisions

@@ -8,12 +8,12 @@ from django.utils.translation import gettext as _
 
 from campaigns.access import can_manage, get_campaign_for_member
 from campaigns.views import campaign_page_context
+from learning_content.repository import get_content
+from lib.pagination import paginate
 from organizations.access import orga_member_required
 from participations import selectors as participation_selectors
 from participations import services as participation_services
 from participations.models import CampaignParticipation
-from learning_content.repository import get_content
-from lib.pagination import paginate
 
 from . import selectors
 from .analysis_views import participant_analysis
@@ -70,7 +70,8 @@ def results(request, campaign_id):
         page = paginate(request, data["rows"])
         selectors.decorate_assessment_rows(campaign, page.object_list)
         return render(request, "analysis/results.html", {
-            **context, **export_latest(campaign), "data": data, "page": page, "filters": {"search": search, "palier": stage},
+            **context, **export_latest(campaign), "data": data, "page": page,
+            "filters": {"search": search, "palier": stage},
         })
     certifiable = request.GET.get("certifiable", "")
     page = paginate(request, selectors.profiles_results(

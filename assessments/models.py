@@ -61,7 +61,8 @@ class Assessment(models.Model):
         indexes = [models.Index(fields=["user", "type", "competence_id"], name="assessment_user_competence")]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(type="CAMPAIGN") & ~Q(target_profile_id="")) | (Q(type="COMPETENCE_EVALUATION") & ~Q(competence_id="")),
+                condition=(Q(type="CAMPAIGN") & ~Q(target_profile_id=""))
+                | (Q(type="COMPETENCE_EVALUATION") & ~Q(competence_id="")),
                 name="assessment_has_something_to_test",
             ),
         ]

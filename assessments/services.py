@@ -50,7 +50,9 @@ def target_skill_ids(content, assessment) -> frozenset[str]:
         profile = content.target_profiles.get(assessment.target_profile_id)
         return frozenset(profile.skill_ids) if profile else frozenset()
     competence = content.competences.get(assessment.competence_id)
-    return frozenset(skill_id for skill_id in competence.skill_ids if skill_id in content.skills) if competence else frozenset()
+    if competence is None:
+        return frozenset()
+    return frozenset(skill_id for skill_id in competence.skill_ids if skill_id in content.skills)
 
 
 _KNOWLEDGE_FIELDS = ("user_id", "skill_id", "status", "source", "earned_pix", "competence_id", "created_at")
@@ -168,7 +170,9 @@ def assessment_start_timer(*, assessment, challenge_id: str, now) -> None:
 def _result(challenge, value, *, skipped, started_at, now) -> str:
     if skipped:
         return Answer.Result.SKIPPED
-    if challenge.is_timed and (started_at is None or now > started_at + timedelta(seconds=challenge.timer) + TIMER_GRACE):
+    if challenge.is_timed and (
+        started_at is None or now > started_at + timedelta(seconds=challenge.timer) + TIMER_GRACE
+    ):
         return Answer.Result.TIMED_OUT
     return Answer.Result.OK if check_answer(challenge, value).is_ok else Answer.Result.KO
 

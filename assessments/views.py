@@ -15,7 +15,11 @@ from learning_content.repository import get_content
 
 from . import algorithm, retries, scoring, services
 from .display import (
-    answer_from_form, expected_answer_text, given_answer_text, instruction_summary, typed_values,
+    answer_from_form,
+    expected_answer_text,
+    given_answer_text,
+    instruction_summary,
+    typed_values,
 )
 from .models import Answer, Assessment
 from .selectors import profile_from_knowledge, profile_with_actions, started_competence_ids
@@ -137,10 +141,12 @@ def checkpoint(request, assessment_id):
             "answer": answer, "challenge": challenge_data, "summary": instruction_summary(challenge_data),
             "given": given_answer_text(challenge_data, answer.value),
             "expected": expected_answer_text(challenge_data),
-            "tutorials": [content.tutorials[t] for t in (skill.tutorial_ids if skill else ()) if t in content.tutorials],
+            "tutorials": [content.tutorials[t] for t in (skill.tutorial_ids if skill else ())
+                          if t in content.tutorials],
         })
     target = services.target_skill_ids(content, assessment)
-    tested = {ke.skill_id for ke in algorithm.latest_per_skill(services.user_knowledge_elements(request.user.pk)).values()}
+    latest = algorithm.latest_per_skill(services.user_knowledge_elements(request.user.pk))
+    tested = {ke.skill_id for ke in latest.values()}
     progress = scoring.progression(len(tested & target), len(target), completed=assessment.is_completed)
     return render(request, "assessments/checkpoint.html", {
         "assessment": assessment, "items": items, "progress_percent": round(progress * 100),

@@ -114,7 +114,8 @@ class CampaignCreateForm(CampaignTextsMixin):
             if not data.get("external_id_label", "").strip():
                 self.add_error(
                     "external_id_label",
-                    _("Veuillez préciser le libellé du champ qui sera demandé à vos participants au démarrage du parcours."),
+                    _("Veuillez préciser le libellé du champ qui sera demandé à vos participants au démarrage "
+                      "du parcours."),
                 )
             if not data.get("external_id_type"):
                 self.add_error("external_id_type", _("Veuillez sélectionner un type d'identifiant externe."))

@@ -10,6 +10,7 @@ from learning_content.repository import get_content
 
 from .models import Campaign
 
+
 def _counted(**conditions):
     """A count of the campaign's current participations (through the reverse relation), as a
     subquery per listed campaign: PostgreSQL computes it for the rows of the page only, where a
@@ -61,7 +62,9 @@ def target_profile_groups():
             groups.setdefault(profile.category, []).append(profile)
     return [
         (labels.get(category, _("Autres")), profiles)
-        for category, profiles in sorted(groups.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))
+        for category, profiles in sorted(
+            groups.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order)
+        )
     ]
 
 

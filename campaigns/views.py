@@ -10,8 +10,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from learning_content.models import TargetProfile
-from organizations.access import orga_member_required
 from lib.pagination import paginate
+from organizations.access import orga_member_required
 
 from . import selectors, services
 from .access import can_manage, get_campaign_for_member, get_campaign_to_manage
@@ -83,7 +83,8 @@ def _duplicate_initial(request, source_id) -> dict:
 def campaign_create(request):
     source = request.GET.get("source", "")
     initial = _duplicate_initial(request, source) if source.isascii() and source.isdigit() else {}
-    form = CampaignCreateForm(request.POST or None, initial=initial, organization=request.organization, user=request.user)
+    form = CampaignCreateForm(request.POST or None, initial=initial, organization=request.organization,
+                              user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

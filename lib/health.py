@@ -29,7 +29,7 @@ def database_status() -> dict:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except Exception as error:  # noqa: BLE001 - whatever it is, the database is not usable.
+    except Exception as error:
         logger.error("health check: database unreachable (%s)", error)
         return {"status": "unreachable"}
     return {"status": OK}

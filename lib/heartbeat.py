@@ -87,7 +87,7 @@ def _beat_forever() -> None:
             # A connection left broken by a database restart is replaced here.
             close_old_connections()
             beat(now=timezone.now())
-        except Exception as error:  # noqa: BLE001 - the thread must outlive a database outage.
+        except Exception as error:
             if not failing:
                 logger.warning("worker heartbeat not written (%s): retrying every %s s", error, BEAT_SECONDS)
             failing = True

@@ -14,8 +14,8 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
 from django.db.models import F, Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lib import heartbeat
@@ -59,7 +59,8 @@ def learner_import_request(*, organization, user, filename: str, data: bytes, no
         running = learner_import_running(organization, now=now)
         if running is not None:
             raise LearnerError("IMPORT_RUNNING", _("Un import est déjà en cours pour votre établissement."))
-        job = LearnerImport.objects.create(organization=organization, created_by=user, filename=filename[:255], data=data)
+        job = LearnerImport.objects.create(organization=organization, created_by=user, filename=filename[:255],
+                                           data=data)
         if enqueue:
             send_on_commit(run_learner_import, (job.pk,))
     logger.info("learner import %s requested by user %s for organization %s", job.pk, user.pk, organization.pk)
@@ -108,7 +109,7 @@ def _run(job_id: int, *, now) -> str:
         _finish(job, Status.VALIDATION_ERROR, now, errors=problems)
         logger.info("learner import %s refused: %s problem(s)", job.pk, len(problems))
         return FAILED
-    except Exception:  # noqa: BLE001 - a file we failed to foresee is refused, never left running.
+    except Exception:
         logger.exception("learner import %s: the file could not be read", job.pk)
         _finish(job, Status.VALIDATION_ERROR, now, errors=[{
             "code": "UNREADABLE", "line": None,
@@ -124,7 +125,8 @@ def _run(job_id: int, *, now) -> str:
         logger.exception("learner import %s failed while writing", job.pk)
         _finish(job, Status.IMPORT_ERROR, now, errors=[{
             "code": "IMPORT_FAILED", "line": None,
-            "message": _("L'import n'a pas pu aboutir et aucun élève n'a été modifié. Réessayez dans quelques minutes."),
+            "message": _("L'import n'a pas pu aboutir et aucun élève n'a été modifié. "
+                         "Réessayez dans quelques minutes."),
         }])
         return FAILED
     _finish(job, Status.IMPORTED, now, **counts)

@@ -116,7 +116,7 @@ def learner_logins_run(job_id: int, *, clock=timezone.now) -> str:
     except Superseded:
         logger.warning("login generation %s: attempt %s stopped, the job was taken over", job.pk, job.attempts)
         return SKIPPED
-    except Exception as error:  # noqa: BLE001 - whatever broke, the row must not stay running.
+    except Exception as error:
         last = job.attempts >= MAX_ATTEMPTS
         mine.update(status=Status.FAILED if last else Status.REQUESTED, finished_at=clock() if last else None,
                     error=f"{type(error).__name__}: {error}"[:2000])

@@ -242,7 +242,9 @@ class GeneratedLogin:
 
 def _unique_usernames(learners) -> dict[int, str]:
     User = get_user_model()
-    bases = {learner.pk: username_base(learner.first_name, learner.last_name, learner.birthdate) for learner in learners}
+    bases = {
+        learner.pk: username_base(learner.first_name, learner.last_name, learner.birthdate) for learner in learners
+    }
     taken = set(User.objects.filter(username__in=set(bases.values())).values_list("username", flat=True))
     names = {}
     for pk, base in bases.items():

@@ -195,7 +195,8 @@ def switch_organization(request):
     memberships = selectors.user_memberships(request.user)
     if request.method == "POST":
         choice = request.POST.get("organization", "")
-        chosen = memberships.filter(organization_id=int(choice)).first() if choice.isascii() and choice.isdigit() and len(choice) < 12 else None
+        well_formed = choice.isascii() and choice.isdigit() and len(choice) < 12
+        chosen = memberships.filter(organization_id=int(choice)).first() if well_formed else None
         if chosen is None:
             raise Http404
         request.session[SESSION_KEY] = chosen.organization_id

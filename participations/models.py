@@ -80,7 +80,8 @@ class CampaignParticipation(models.Model):
                 name="participation_one_current_per_learner",
             ),
             models.CheckConstraint(
-                condition=Q(status="SHARED", shared_at__isnull=False) | (~Q(status="SHARED") & Q(shared_at__isnull=True)),
+                condition=Q(status="SHARED", shared_at__isnull=False)
+                | (~Q(status="SHARED") & Q(shared_at__isnull=True)),
                 name="participation_shared_at_matches_status",
             ),
         ]

@@ -218,7 +218,8 @@ def participation_results(participation, knowledge_elements=None):
         target = set(profile.skill_ids)
         validated_target = validated & target
         scores = scoring.competence_scores(
-            content, [ke for skill_id, ke in latest.items() if skill_id in target], max_level=settings.PIX_MAX_REACHABLE_LEVEL
+            content, [ke for skill_id, ke in latest.items() if skill_id in target],
+            max_level=settings.PIX_MAX_REACHABLE_LEVEL,
         )
         return {
             "validated_skills_count": len(validated_target),

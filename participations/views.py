@@ -12,11 +12,9 @@ from django.views.decorators.http import require_POST
 from assessments.views import assessment_url
 from campaigns.codes import CODE_PATTERN, normalize_code
 from campaigns.models import Campaign
-
+from lib import throttle
 from organizations.learners import LearnerError, learner_link, learner_match, learner_resolve
 from organizations.models import OrganizationLearner
-
-from lib import throttle
 
 from . import selectors, services
 from .forms import CodeForm, ExternalIdForm, IdentityForm
@@ -175,7 +173,8 @@ def identify(request, code):
                 learner = learner_match(organization=campaign.organization, user=request.user, **form.cleaned_data)
             except LearnerError as error:
                 throttle.record_wrong_code(request, throttle.IDENTITIES)
-                logger.info("identification refused (%s) for user %s in campaign %s", error.code, request.user.pk, campaign.pk)
+                logger.info("identification refused (%s) for user %s in campaign %s",
+                            error.code, request.user.pk, campaign.pk)
                 form.add_error(None, error.message)
             else:
                 request.session[RECONCILIATION_KEY] = {"campaign": campaign.pk, "learner": learner.pk}

@@ -5,10 +5,9 @@ from django.template import loader
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from lib import health
 from organizations.access import current_membership
 from participations.selectors import student_dashboard
-
-from lib import health
 
 
 def home(request):

@@ -12,11 +12,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from lib import throttle
 from organizations.access import orga_admin_required
 from organizations.models import Membership, OrganizationLearner
-from lib import throttle
 
-from .erasure import ErasureRefused, account_delete, account_erasure_refusal, learner_erase, learner_erasure_preview
+from .erasure import (
+    ErasureRefused,
+    account_delete,
+    account_erasure_refusal,
+    learner_erase,
+    learner_erasure_preview,
+)
 
 WRONG_PASSWORDS = "wrong-password-account-delete"
 

@@ -10,9 +10,8 @@ import time
 import pytest
 from django.core.cache import cache
 
-from pixorga.celery import app as celery_app
-
 from organizations.models import Role
+from pixorga.celery import app as celery_app
 
 from .factories import MembershipFactory, OrganizationFactory, UserFactory
 

@@ -17,14 +17,20 @@ from accounts.models import User
 from analysis.export_tasks import export_request
 from analysis.models import ExportJob
 from assessments.models import Answer, Assessment, KnowledgeElement
+from demo.siecle import SiecleStudent, siecle_xml
 from learning_content.models import TargetProfile
 from organizations.learner_import import learner_import_request, learner_import_run
 from organizations.models import LearnerImport, OrganizationLearner
-from demo.siecle import SiecleStudent, siecle_xml
-from privacy.management.commands.erase_learner import Command
 from participations.models import CampaignParticipation, KnowledgeElementSnapshot
+from privacy.management.commands.erase_learner import Command
 from tests.conftest import PASSWORD
-from tests.factories import CampaignFactory, LearnerFactory, OrganizationFactory, ParticipationFactory, UserFactory
+from tests.factories import (
+    CampaignFactory,
+    LearnerFactory,
+    OrganizationFactory,
+    ParticipationFactory,
+    UserFactory,
+)
 from tests.personal_data import rows_holding
 from tests.utils import text
 

@@ -9,10 +9,10 @@ from playwright.sync_api import expect
 
 from assessments.models import Answer, Assessment, KnowledgeElement
 from campaigns.services import campaign_archive
+from demo.pupils import take_test
 from learning_content.repository import get_content
 from participations.models import CampaignParticipation
 from participations.services import participation_join, participation_share
-from demo.pupils import take_test
 from tests.conftest import PASSWORD
 from tests.factories import CampaignFactory
 

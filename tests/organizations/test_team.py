@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from organizations.models import Invitation, Membership, Role, hash_invitation_token
-from tests.utils import text
 from tests.factories import InvitationFactory, MembershipFactory, UserFactory
+from tests.utils import text
 
 
 def invite(client, emails, capture):

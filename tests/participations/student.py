@@ -4,8 +4,8 @@ import re
 
 from django.urls import reverse
 
-from learning_content.repository import get_content
 from demo.pupils import right_answer, wrong_answer
+from learning_content.repository import get_content
 
 
 def as_form(challenge, value) -> dict:

@@ -4,8 +4,8 @@ from django.utils import timezone
 
 from assessments.models import Answer, Assessment, KnowledgeElement
 from campaigns.models import Campaign
-from participations.models import CampaignParticipation, KnowledgeElementSnapshot
 from learning_content.repository import get_content
+from participations.models import CampaignParticipation, KnowledgeElementSnapshot
 from tests.factories import CampaignFactory, UserFactory
 from tests.utils import text
 

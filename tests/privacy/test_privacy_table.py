@@ -19,11 +19,11 @@ from analysis.export_files import exports_expire
 from analysis.export_tasks import export_request
 from analysis.models import ExportJob
 from assessments.models import Assessment, KnowledgeElement
+from demo.siecle import generated_students, siecle_xml
 from organizations.learner_logins import login_files_expire
 from organizations.models import LearnerImport, LoginGeneration, Membership, OrganizationLearner
 from participations.models import CampaignParticipation, KnowledgeElementSnapshot
 from participations.services import participation_share
-from demo.siecle import generated_students, siecle_xml
 from pixorga.sweep import sweep
 from tests.conftest import PASSWORD
 from tests.factories import CampaignFactory, LearnerFactory, ParticipationFactory, UserFactory

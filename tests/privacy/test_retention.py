@@ -9,12 +9,17 @@ from django.utils import timezone
 
 from accounts.models import User
 from assessments.models import Assessment, KnowledgeElement
+from demo.siecle import generated_students, siecle_xml
 from organizations.learner_import import learner_import_request, learner_import_run
 from organizations.models import OrganizationLearner
 from participations.models import CampaignParticipation
-from demo.siecle import generated_students, siecle_xml
 from tests.factories import (
-    CampaignFactory, LearnerFactory, MembershipFactory, OrganizationFactory, ParticipationFactory, UserFactory,
+    CampaignFactory,
+    LearnerFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    ParticipationFactory,
+    UserFactory,
 )
 from tests.personal_data import rows_holding
 

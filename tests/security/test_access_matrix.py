@@ -13,8 +13,8 @@ from django.utils import timezone
 from analysis.models import ExportJob
 from assessments.models import Assessment
 from learning_content.models import TargetProfile
-from organizations.models import LoginGeneration, Membership, Role
 from lib.sealed import seal
+from organizations.models import LoginGeneration, Membership, Role
 from tests.factories import (
     CampaignFactory,
     InvitationFactory,
@@ -109,9 +109,9 @@ def parameterized_url_names():
                 if pattern.namespace in EXCLUDED_NAMESPACES:
                     continue
                 walk(pattern.url_patterns, pattern.namespace or namespace)
-            elif isinstance(pattern, URLPattern) and pattern.name and pattern.pattern.converters:
-                if pattern.name not in EXCLUDED_NAMES:
-                    names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            elif (isinstance(pattern, URLPattern) and pattern.name and pattern.pattern.converters
+                  and pattern.name not in EXCLUDED_NAMES):
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
 
     walk(get_resolver().url_patterns, None)
     return names

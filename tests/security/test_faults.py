@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from analysis.models import CampaignAnalysis, ExportJob, JobStatus
+from demo.siecle import generated_students, siecle_xml
 from organizations.models import Invitation, LearnerImport
 from participations.models import CampaignParticipation
 from pixorga.celery import app as celery_app
-from demo.siecle import generated_students, siecle_xml
 from pixorga.sweep import requeue_stale_jobs
 from tests.factories import CampaignFactory
 from tests.participations.student import answer_all

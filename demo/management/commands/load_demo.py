@@ -7,12 +7,12 @@ from django.utils import timezone
 from accounts.models import User
 from campaigns.models import Campaign
 from campaigns.services import campaign_create
+from demo.pupils import play
+from demo.siecle import SiecleStudent, siecle_xml
 from learning_content.models import TargetProfile
 from organizations.learner_import import learner_import_request, learner_import_run
 from organizations.learners import learner_link
 from organizations.models import Membership, Organization, OrganizationLearner, Role
-from demo.pupils import play
-from demo.siecle import SiecleStudent, siecle_xml
 
 DEMO_PASSWORD = "Pix-Demo-2026"
 DEMO_ORGANIZATION = {"name": "Collège Demo Dane Sco", "type": Organization.Type.SCO, "external_id": "0990001A"}

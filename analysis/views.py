@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.access import can_manage, get_campaign_for_member
-from campaigns.views import campaign_page_context
+from campaigns.selectors import campaign_header
 from learning_content.repository import get_content
 from lib.pagination import paginate
 from organizations.access import orga_member_required
@@ -37,7 +37,7 @@ def activity(request, campaign_id):
     for row in page.object_list:
         row.status_label = selectors.status_label(row, campaign)
     return render(request, "analysis/activity.html", {
-        **campaign_page_context(request, campaign, tab="activity"), **context,
+        **campaign_header(campaign, membership=request.membership, tab="activity"), **context,
         "days": selectors.activity_by_day(campaign), "page": page, **_classes_context(campaign, divisions),
         "filters": {"status": status, "search": search}, "statuses": CampaignParticipation.Status,
     })
@@ -63,7 +63,8 @@ def results(request, campaign_id):
     campaign = get_campaign_for_member(request, campaign_id)
     search = request.GET.get("search", "")[:100]
     divisions = chosen_divisions(request, campaign.organization)
-    context = {**campaign_page_context(request, campaign, tab="results"), **_classes_context(campaign, divisions)}
+    context = {**campaign_header(campaign, membership=request.membership, tab="results"),
+               **_classes_context(campaign, divisions)}
     if campaign.is_assessment:
         stage = request.GET.get("palier", "")
         data = selectors.assessment_results(campaign, search=search, stage=stage, divisions=divisions)
@@ -95,7 +96,8 @@ def participant(request, campaign_id, participation_id):
     campaign = get_campaign_for_member(request, campaign_id)
     participation = _participation_in(campaign, participation_id)
     participation.campaign = campaign
-    context = {**campaign_page_context(request, campaign, tab="results"), "participation": participation}
+    header = campaign_header(campaign, membership=request.membership, tab="results")
+    context = {**header, "participation": participation}
     if campaign.is_assessment:
         context["results"] = participation_selectors.evaluation_results(participation)
         context["analysis"] = _participant_analysis(campaign, participation)

@@ -4,6 +4,7 @@ from functools import reduce
 from django.conf import settings
 from django.db import models
 from django.db.models import BooleanField, ExpressionWrapper, Q, Value
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 _closing_conditions = []
@@ -66,6 +67,9 @@ class Assessment(models.Model):
                 name="assessment_has_something_to_test",
             ),
         ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:challenge", args=[self.pk])
 
     @property
     def is_completed(self):

@@ -27,10 +27,6 @@ from .selectors import profile_from_knowledge, profile_with_actions, started_com
 CHECKPOINT_EVERY = 5
 
 
-def assessment_url(assessment) -> str:
-    return reverse("assessments:challenge", args=[assessment.pk])
-
-
 def _own_assessment(request, assessment_id) -> Assessment:
     return get_object_or_404(Assessment, pk=assessment_id, user=request.user)
 
@@ -192,7 +188,7 @@ def competence_evaluate(request, competence_id):
             end_path=reverse("assessments:competence_result", args=[competence_id]),
             is_improving=action.kind == retries.RETRY,
         )
-    return redirect(assessment_url(assessment))
+    return redirect(assessment)
 
 
 def _nothing_to_ask(action):

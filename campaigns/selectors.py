@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from learning_content.models import TargetProfile
 from learning_content.repository import get_content
 
+from .access import can_manage
 from .models import Campaign
 
 
@@ -43,6 +44,16 @@ def campaign_list(organization, *, owner=None, name: str = "", owner_name: str =
     for word in owner_name.split():
         campaigns = campaigns.filter(Q(owner__first_name__icontains=word) | Q(owner__last_name__icontains=word))
     return campaigns
+
+
+def campaign_header(campaign, *, membership, tab: str) -> dict:
+    """What every tab of a campaign page shows in its header (campaigns/campaign_base.html)."""
+    return {
+        "campaign": campaign,
+        "tab": tab,
+        "counts": campaign_participation_counts(campaign),
+        "can_manage": can_manage(membership, campaign),
+    }
 
 
 def campaign_participation_counts(campaign) -> dict:

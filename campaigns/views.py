@@ -14,27 +14,11 @@ from lib.pagination import paginate
 from organizations.access import orga_member_required
 
 from . import selectors, services
-from .access import can_manage, get_campaign_for_member, get_campaign_to_manage
+from .access import get_campaign_for_member, get_campaign_to_manage
 from .forms import CampaignCreateForm, CampaignDeleteForm, CampaignUpdateForm, selected_ids
 from .models import Campaign
 
 logger = logging.getLogger(__name__)
-
-
-def direct_link(request, campaign) -> str:
-    return request.build_absolute_uri(reverse("participations:entry", args=[campaign.code]))
-
-
-def campaign_page_context(request, campaign, *, tab) -> dict:
-    """What every tab of a campaign page shows in its header."""
-    counts = selectors.campaign_participation_counts(campaign)
-    return {
-        "campaign": campaign,
-        "tab": tab,
-        "counts": counts,
-        "can_manage": can_manage(request.membership, campaign),
-        "direct_link": direct_link(request, campaign),
-    }
 
 
 @orga_member_required
@@ -116,7 +100,7 @@ def campaign_create(request):
 @orga_member_required
 def campaign_settings(request, campaign_id):
     campaign = get_campaign_for_member(request, campaign_id)
-    context = campaign_page_context(request, campaign, tab="settings")
+    context = selectors.campaign_header(campaign, membership=request.membership, tab="settings")
     if campaign.target_profile_id:
         profile = selectors.get_content().target_profiles.get(campaign.target_profile_id)
         context["parcours"] = selectors.target_profile_summary(profile) if profile else None

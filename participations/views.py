@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessments.views import assessment_url
 from campaigns.codes import CODE_PATTERN, normalize_code
 from campaigns.models import Campaign
 from lib import throttle
@@ -90,7 +89,7 @@ def _next_step(participation) -> str:
     # Archived while under way: the end page says so, rather than a question.
     under_way = participation.status == participation.Status.STARTED and participation.assessment_id
     if under_way and campaign.is_accessible:
-        return assessment_url(participation.assessment)
+        return participation.assessment.get_absolute_url()
     return reverse("participations:results", args=[campaign.code])
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from learning_content.repository import get_content
 
-from . import algorithm
+from . import algorithm, retries
 from .checking import check_answer, is_complete
 from .models import Answer, Assessment, KnowledgeElement
 from .signals import assessment_completed
@@ -43,6 +43,28 @@ def assessment_start(*, user, type, end_path: str, target_profile_id: str = "", 
         user=user, type=type, target_profile_id=target_profile_id, competence_id=competence_id, title=title,
         end_path=end_path, is_improving=is_improving,
     )
+
+
+def competence_evaluation_open(*, content, user, competence_id: str, end_path: str, now):
+    """A competence evaluated outside any campaign (it feeds the profile): the one under way, or
+    a new one when the test would ask something (otherwise it would end at once). Returns
+    (assessment, None), or (None, the retry rule's answer saying why not)."""
+    assessment = Assessment.objects.filter(
+        user=user, type=Assessment.Type.COMPETENCE_EVALUATION, competence_id=competence_id,
+        state=Assessment.State.STARTED,
+    ).first()
+    if assessment is not None:
+        return assessment, None
+    action = retries.competence_action(
+        content, user_knowledge_elements(user.pk), competence_id=competence_id, started=False, now=now,
+    )
+    if not action.can_start:
+        return None, action
+    competence = content.competences[competence_id]
+    return assessment_start(
+        user=user, type=Assessment.Type.COMPETENCE_EVALUATION, competence_id=competence_id,
+        title=f"{competence.index} {competence.name}", end_path=end_path, is_improving=action.kind == retries.RETRY,
+    ), None
 
 
 def target_skill_ids(content, assessment) -> frozenset[str]:

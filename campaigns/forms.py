@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from learning_content.models import TargetProfile
 
 from .models import Campaign
 from .selectors import target_profile_groups
@@ -122,6 +123,18 @@ class CampaignCreateForm(CampaignTextsMixin):
         else:
             data["external_id_label"], data["external_id_type"] = "", ""
         return data
+
+    def campaign_fields(self) -> dict:
+        """The valid form as the arguments of services.campaign_create."""
+        data = self.cleaned_data
+        return {
+            "owner": data["owner"], "name": data["name"], "type": data["type"],
+            "target_profile": TargetProfile.objects.filter(pk=data["target_profile"]).first()
+            if data["target_profile"] else None,
+            "title": data["title"], "custom_landing_page_text": data["custom_landing_page_text"],
+            "external_id_label": data["external_id_label"], "external_id_type": data["external_id_type"],
+            "multiple_sendings": data["multiple_sendings"] == "1",
+        }
 
 
 class CampaignUpdateForm(CampaignTextsMixin):

@@ -79,6 +79,22 @@ def target_profile_groups():
     ]
 
 
+def campaigns_selected(organization, ids) -> list:
+    """The ticked campaigns of a bulk action that are the school's and not deleted."""
+    return list(Campaign.objects.not_deleted().filter(organization=organization, pk__in=ids).select_related("owner"))
+
+
+def target_profile_choices(profiles) -> dict:
+    """What the creation form says of each parcours it offers, by id."""
+    summaries = {profile_id: target_profile_summary(profile) for profile_id, profile in profiles.items()}
+    for summary in summaries.values():
+        summary["subjects_label"] = _("Sujets : %(count)s") % {"count": summary["subjects"]}
+        summary["display_label"] = (
+            _("Résultats affichés en étoiles") if summary["has_stages"] else _("Résultats affichés en pourcentage")
+        )
+    return summaries
+
+
 def target_profile_summary(profile) -> dict:
     """What the creation form and Paramètres say of a parcours."""
     return {

@@ -129,7 +129,7 @@ def campaigns_delete(*, organization, campaign_ids, membership, now) -> int:
     ids = set(campaign_ids)
     if not ids:
         raise CampaignError("NO_CAMPAIGN_SELECTED", _("Veuillez sélectionner au moins une campagne."))
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         campaigns = list(
             Campaign.objects.select_for_update().filter(pk__in=ids, organization=organization, deleted_at__isnull=True)
         )

@@ -284,6 +284,16 @@ def membership_disable(*, membership: Membership, by, now: datetime) -> None:
         membership.save(update_fields=["disabled_at", "updated_by", "updated_at"])
 
 
+def invitation_signup(*, invitation: Invitation, first_name: str, last_name: str, password: str,
+                      now: datetime) -> Membership:
+    """"Je m'inscris" from an invitation: the account and its membership, both or neither."""
+    with transaction.atomic(durable=True):
+        user = user_signup_for_invitation(
+            first_name=first_name, last_name=last_name, email=invitation.email, password=password
+        )
+        return invitation_accept(invitation=invitation, user=user, now=now)
+
+
 def user_signup_for_invitation(*, first_name: str, last_name: str, email: str, password: str):
     """Create the account of an invited teacher; refuses an address already registered."""
     from accounts.models import User

@@ -44,11 +44,10 @@ def send_invitation_email(invitation_id: int, origin: str, token: str) -> None:
     logger.info("invitation %s sent to organization %s", invitation.pk, invitation.organization_id)
 
 
-def enqueue_invitation_emails(request, sent) -> None:
+def enqueue_invitation_emails(origin: str, sent) -> None:
     """Send each (re)issued invitation once the transaction commits. The token exists only
     here, never in the database; the site's address is kept for the sweep, which sends a new
     link if this message never reaches a worker."""
-    origin = request.build_absolute_uri("/").rstrip("/")
     Invitation.objects.filter(pk__in=[item.invitation.pk for item in sent]).update(link_origin=origin)
     for item in sent:
         send_on_commit(send_invitation_email, (item.invitation.pk, origin, item.token))

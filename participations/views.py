@@ -151,6 +151,18 @@ def external_id(request, code):
 RECONCILIATION_KEY = "reconciliation"
 
 
+def _learner_found(request, campaign, form):
+    """The pupil of the school's base the form names, or None with the refusal on the form (and
+    counted against guessing)."""
+    try:
+        return learner_match(organization=campaign.organization, user=request.user, **form.cleaned_data)
+    except LearnerError as error:
+        throttle.record_wrong_code(request, throttle.IDENTITIES)
+        logger.info("identification refused (%s) for user %s in campaign %s", error.code, request.user.pk, campaign.pk)
+        form.add_error(None, error.message)
+        return None
+
+
 @login_required
 def identify(request, code):
     """"Rejoignez l'organisation": the pupil says who he is (Prénom, Nom, Date de naissance)
@@ -167,17 +179,9 @@ def identify(request, code):
             logger.warning("identity guessing throttled for user %s", request.user.pk)
             form.add_error(None, _("Trop de tentatives. Patientez une minute avant de réessayer."))
             status = 429
-        else:
-            try:
-                learner = learner_match(organization=campaign.organization, user=request.user, **form.cleaned_data)
-            except LearnerError as error:
-                throttle.record_wrong_code(request, throttle.IDENTITIES)
-                logger.info("identification refused (%s) for user %s in campaign %s",
-                            error.code, request.user.pk, campaign.pk)
-                form.add_error(None, error.message)
-            else:
-                request.session[RECONCILIATION_KEY] = {"campaign": campaign.pk, "learner": learner.pk}
-                return redirect("participations:associate", campaign.code)
+        elif (learner := _learner_found(request, campaign, form)) is not None:
+            request.session[RECONCILIATION_KEY] = {"campaign": campaign.pk, "learner": learner.pk}
+            return redirect("participations:associate", campaign.code)
     return render(request, "participations/identify.html", {"campaign": campaign, "form": form}, status=status)
 
 

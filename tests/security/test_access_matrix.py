@@ -60,6 +60,8 @@ def pupil_code(anonymous=LOGIN):
 # name: (method, kwargs builder, expected per role)
 MATRIX = {
     "orga:invitation": ("get", lambda w: {"token": w.token}, {role: OK for role in ROLES}),
+    "orga:invitation_signup": ("post", lambda w: {"token": w.token}, {role: OK for role in ROLES}),
+    "orga:invitation_accept": ("post", lambda w: {"token": w.token}, {role: OK for role in ROLES}),
     "orga:member_role": ("post", lambda w: {"membership_id": w.member_membership.pk}, admin_only()),
     "orga:member_remove": ("get", lambda w: {"membership_id": w.member_membership.pk}, admin_only()),
     "orga:invitation_resend": ("post", lambda w: {"invitation_id": w.invitation.pk}, admin_only()),

@@ -261,11 +261,11 @@ def test_the_same_teacher_accepting_an_invitation_twice_at_once_joins_once(schoo
         invited = UserFactory()
         token = f"race-token-{round_number}"
         invitation = InvitationFactory(organization=school, email=invited.email, token=token)
-        url = reverse("orga:invitation", args=[token])
+        url = reverse("orga:invitation_accept", args=[token])
 
         responses = race(
-            post(signed_in(invited), url, {"action": "accept"}),
-            post(signed_in(invited), url, {"action": "accept"}),
+            post(signed_in(invited), url, {}),
+            post(signed_in(invited), url, {}),
         )
 
         assert Membership.objects.filter(organization=school, user=invited).count() == 1
@@ -291,9 +291,9 @@ def test_two_visitors_signing_up_from_the_same_invitation_make_one_account(schoo
         email = f"prof{round_number}@college.test"
         token = f"race-token-{round_number}"
         invitation = InvitationFactory(organization=school, email=email, token=token)
-        url = reverse("orga:invitation", args=[token])
+        url = reverse("orga:invitation_signup", args=[token])
         rosa, raymond = (
-            {"action": "signup", "first_name": first_name, "last_name": "Parks", "password": "Motdepasse1",
+            {"first_name": first_name, "last_name": "Parks", "password": "Motdepasse1",
              "accept_terms": "on"}
             for first_name in ("Rosa", "Raymond")
         )

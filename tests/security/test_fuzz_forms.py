@@ -320,7 +320,9 @@ def test_invitation_join_form_never_answers_500(client, school, student, data, s
     else:
         client.logout()
 
-    assert_no_server_error(client.post(reverse("orga:invitation", args=[token]), data))
+    # One view per button: "accept" posts to its own address, the sign-up form to another.
+    name = "orga:invitation_accept" if data.get("action") == "accept" else "orga:invitation_signup"
+    assert_no_server_error(client.post(reverse(name, args=[token]), data))
 
 
 # --- campaigns (teacher) ----------------------------------------------------------------------

@@ -139,7 +139,13 @@ def campaign_analysis_compute(campaign_id: int) -> tuple[dict, int]:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=int(TIME_LIMIT.total_seconds()))
 def compute_campaign_analysis(campaign_id: int) -> None:
-    started_at = timezone.now()
+    """Thin: the claim, the computation and its outcome live in the service."""
+    campaign_analysis_run(campaign_id, started_at=timezone.now())
+
+
+def campaign_analysis_run(campaign_id: int, *, started_at) -> None:
+    """The worker's side: claims the campaign's analysis row with a conditional UPDATE (a dead
+    worker's row too), computes, and stores the outcome on the rows it still owns."""
     worker = heartbeat.beat(now=started_at)
     claimed = CampaignAnalysis.objects.filter(
         Q(status=JobStatus.REQUESTED)
@@ -159,7 +165,7 @@ def compute_campaign_analysis(campaign_id: int) -> None:
         # Results that arrived meanwhile deserve one more try; otherwise the next sending retries.
         if (not mine.filter(status=JobStatus.RUNNING).update(status=JobStatus.FAILED, error=message)
                 and mine.filter(status=JobStatus.REQUESTED).update(error=message)):
-                _enqueue(campaign_id, DEBOUNCE_SECONDS)
+            _enqueue(campaign_id, DEBOUNCE_SECONDS)
         return
     stored = {
         "data": data, "participant_count": participant_count, "computed_at": timezone.now(), "error": "",

@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-DEV := DJANGO_DEBUG=1
+DEV := DJANGO_DEBUG=1 PIXORGA_EMBEDDED=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 

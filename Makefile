@@ -12,6 +12,7 @@ help:
 	@echo "make run    – installe, prépare la base (SQLite) et sert le site sur http://$(HOST):$(PORT)"
 	@echo "make test   – toute la suite (tests navigateur compris), après make lint"
 	@echo "make lint   – ruff et le contrat d'imports entre applications (docs/architecture.md)"
+	@echo "make messages – met à jour et compile les traductions (locale/)"
 	@echo "make bench  – les mesures de performance (voir bench/README.md)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -63,6 +64,11 @@ test: install chromium lint
 
 test-fast: install
 	$(PY) -m pytest -m "not browser"
+
+# The catalogues after adding strings: French msgids, so locale/fr only holds plural forms.
+messages: install
+	$(DEV) $(PY) manage.py makemessages -l fr -l en --no-obsolete
+	$(DEV) $(PY) manage.py compilemessages --ignore=".venv*"
 
 # Known vulnerabilities of the pinned dependencies (PyPI's advisory data); fails on any found.
 audit: install

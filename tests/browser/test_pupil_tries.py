@@ -28,12 +28,6 @@ def started_on(campaign, student, challenge):
     return participation
 
 
-@pytest.fixture
-def evaluation(school, teacher, referential):
-    return CampaignFactory(organization=school, creator=teacher, type="ASSESSMENT", target_profile_id="tp-rentree-3e",
-                           title="Parcours de rentrée 3e")
-
-
 def test_a_half_filled_answer_sent_with_enter_asks_for_every_field(visitor, student, evaluation):
     challenge = next(c for c in sorted(get_content().challenges.values(), key=lambda c: c.id)
                      if c.type == "QROCM-dep" and c.status == "validé" and not c.is_timed)

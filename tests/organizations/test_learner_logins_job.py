@@ -21,13 +21,6 @@ from tests.utils import text
 
 
 @pytest.fixture
-def managing_school(school):
-    school.is_managing_students = True
-    school.save()
-    return school
-
-
-@pytest.fixture
 def class_4e_c(managing_school):
     """Eight pupils of 4e C without account, and one who signs in with her e-mail."""
     pupils = [LearnerFactory(organization=managing_school, division="4e C", first_name=f"Élève{n}",

@@ -26,7 +26,7 @@ from organizations.models import Invitation, Membership, OrganizationLearner
 from participations.models import CampaignParticipation, KnowledgeElementSnapshot
 from participations.services import participation_join, participation_share
 from participations.signals import participation_shared
-from tests.factories import CampaignFactory, InvitationFactory, UserFactory
+from tests.factories import InvitationFactory, UserFactory
 from tests.participations.student import correct_form
 from tests.utils import text
 
@@ -109,18 +109,6 @@ def sendings():
     participation_shared.connect(record, weak=False, dispatch_uid="test_concurrency")
     yield sent
     participation_shared.disconnect(dispatch_uid="test_concurrency")
-
-
-@pytest.fixture
-def collection(school, teacher, referential):
-    return CampaignFactory(organization=school, creator=teacher, name="3e A - Collecte")
-
-
-@pytest.fixture
-def evaluation(school, teacher, referential):
-    return CampaignFactory(organization=school, creator=teacher, type="ASSESSMENT",
-                           target_profile_id="tp-rentree-3e", title="Parcours de rentrée 3e",
-                           name="3e A - Rentrée")
 
 
 def finished_evaluation(campaign, pupil):

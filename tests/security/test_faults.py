@@ -18,15 +18,8 @@ from organizations.models import Invitation, LearnerImport
 from participations.models import CampaignParticipation
 from pixorga.celery import app as celery_app
 from pixorga.sweep import requeue_stale_jobs
-from tests.factories import CampaignFactory
 from tests.participations.student import answer_all
 from tests.utils import text
-
-
-@pytest.fixture
-def evaluation(school, teacher, referential):
-    return CampaignFactory(organization=school, creator=teacher, type="ASSESSMENT",
-                           target_profile_id="tp-rentree-3e", name="3e A - Rentrée")
 
 
 def test_with_redis_down_pupils_still_answer_and_send_and_the_sweep_catches_up(

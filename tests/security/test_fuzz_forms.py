@@ -182,13 +182,6 @@ def email_collection(school, teacher):
                            external_id_label="E-mail académique", external_id_type="EMAIL")
 
 
-@pytest.fixture
-def evaluation(school, teacher, referential):
-    return CampaignFactory(organization=school, creator=teacher, type="ASSESSMENT",
-                           target_profile_id="tp-rentree-3e", title="Parcours de rentrée 3e",
-                           name="3e A - Rentrée")
-
-
 def shared(campaign, mastery, **user_fields):
     participation = ParticipationFactory(
         campaign=campaign, user=UserFactory(**user_fields), status="SHARED", mastery_rate=Decimal(mastery),

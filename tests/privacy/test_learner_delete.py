@@ -43,13 +43,6 @@ def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def managing_school(school):
-    school.is_managing_students = True
-    school.save()
-    return school
-
-
 def pupil_with_history(school, *, user, capture):
     """Inès Benali of 3e B: a shared profile (with its snapshot), an evaluation under way (an
     answer, a knowledge element), an external id, an export file, an import refused because of

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from learning_content.repository import get_content
+from lib.errors import DomainError
 
 from . import algorithm, retries
 from .checking import check_answer, is_complete
@@ -22,11 +23,8 @@ logger = logging.getLogger(__name__)
 TIMER_GRACE = timedelta(seconds=3)
 
 
-class AnswerError(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class AnswerError(DomainError):
+    """A refused answer (empty, not the question asked)."""
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from lib.errors import DomainError
+
 from .models import OrganizationLearner
 from .reconciliation import Candidate, match_learner, username_base
 
@@ -26,13 +28,8 @@ NOT_FOUND_MESSAGE = _(
 )
 
 
-class LearnerError(Exception):
+class LearnerError(DomainError):
     """A refused action on a pupil; `code` is Pix's (R31, R90…) or ours, `message` is shown."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 def obfuscated_login(user) -> str:

@@ -14,18 +14,15 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from lib.errors import DomainError
+
 from .models import Invitation, Membership, Organization, Role, hash_invitation_token
 
 RESEND_COOLDOWN = timedelta(minutes=1)
 
 
-class TeamError(Exception):
+class TeamError(DomainError):
     """A refused team action; `code` is stable for tests, `message` is shown to the user."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True)

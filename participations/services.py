@@ -17,6 +17,7 @@ from assessments.models import Assessment
 from assessments.services import assessment_start, knowledge_reset, user_knowledge_elements
 from campaigns.models import Campaign
 from learning_content.repository import get_content
+from lib.errors import DomainError
 from organizations.learners import LearnerError, learner_for_join, learner_record_certifiability
 from organizations.models import OrganizationLearner
 
@@ -32,11 +33,8 @@ DISABLED = gettext_lazy(
 )
 
 
-class ParticipationError(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class ParticipationError(DomainError):
+    """A refused joining, sending or deletion of a participation."""
 
 
 def current_participation(campaign, user):

@@ -31,6 +31,7 @@ from accounts.models import User
 from analysis.export_files import exports_discard
 from analysis.models import ExportJob, JobStatus
 from assessments.models import Assessment, KnowledgeElement
+from lib.errors import DomainError
 from organizations.learner_logins import login_files_discard
 from organizations.learners import ANONYMIZED, learner_anonymize
 from organizations.models import Invitation, LearnerImport, Membership, OrganizationLearner, Role
@@ -52,11 +53,8 @@ class Erased:
                       self.accounts + other.accounts)
 
 
-class ErasureRefused(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class ErasureRefused(DomainError):
+    """An account that cannot be erased yet (the last admin of a school…)."""
 
 
 def _detach(participations) -> tuple[int, set[int]]:

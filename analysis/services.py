@@ -9,5 +9,6 @@ def results_reading_record(*, user, campaign, participation=None, now) -> None:
     if participation is None:
         reading, key = ResultsReading(user=user, campaign=campaign, read_at=now), ["user", "campaign"]
     else:
-        reading, key = ParticipantReading(user=user, participation=participation, read_at=now), ["user", "participation"]
+        reading = ParticipantReading(user=user, participation=participation, read_at=now)
+        key = ["user", "participation"]
     type(reading).objects.bulk_create([reading], update_conflicts=True, unique_fields=key, update_fields=["read_at"])

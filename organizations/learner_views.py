@@ -7,14 +7,19 @@ import logging
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from .access import orga_admin_required
 from .forms import LearnerImportForm, LearnerLoginsForm
 from .learner_files import MAX_FILE_SIZE
-from .learner_import import learner_import_cancel, learner_import_confirm, learner_import_latest, learner_import_request
+from .learner_import import (
+    learner_import_cancel,
+    learner_import_confirm,
+    learner_import_latest,
+    learner_import_request,
+)
 from .learner_logins import class_learners, learner_logins_request, learner_logins_take, login_generations
 from .learners import LearnerError
 from .models import LearnerImport, OrganizationLearner

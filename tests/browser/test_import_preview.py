@@ -7,9 +7,9 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
+from demo.siecle import generated_students, siecle_xml
 from organizations.learner_import import learner_import_unattended
 from organizations.models import LearnerImport, OrganizationLearner
-from pixorga.demo_siecle import generated_students, siecle_xml
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from pixorga.demo_pupils import play
+from demo.pupils import play
 from tests.conftest import PASSWORD
 from tests.factories import CampaignFactory, LearnerFactory, UserFactory
 

@@ -5,14 +5,12 @@ from assessments.models import close_assessments_when
 from assessments.signals import assessment_completed
 
 from .models import CampaignParticipation
+from .services import participation_complete
 
 
 @receiver(assessment_completed)
-def participation_to_share(sender, assessment, **kwargs):
-    """The evaluation is over: the results wait for "J'envoie mes résultats"."""
-    CampaignParticipation.objects.filter(
-        assessment=assessment, status=CampaignParticipation.Status.STARTED
-    ).update(status=CampaignParticipation.Status.TO_SHARE)
+def participation_completed(sender, assessment, **kwargs):
+    participation_complete(assessment=assessment, now=assessment.completed_at)
 
 
 # An archived or deleted campaign takes no more answers (domain rules §3.4): the pupil is told

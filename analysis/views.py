@@ -65,12 +65,18 @@ def results(request, campaign_id):
     divisions = chosen_divisions(request, campaign.organization)
     context = {**campaign_page_context(request, campaign, tab="results"), **_classes_context(campaign, divisions)}
     if campaign.is_assessment:
-        stage = request.GET.get("palier", "")
-        data = selectors.assessment_results(campaign, search=search, stage=stage, divisions=divisions)
+        filters = {
+            "search": search, "palier": request.GET.get("palier", ""),
+            "badges": request.GET.getlist("thematiques")[:50], "unacquired": request.GET.getlist("lacunes")[:50],
+        }
+        data = selectors.assessment_results(
+            campaign, search=search, stage=filters["palier"], divisions=divisions,
+            badges=filters["badges"], unacquired=filters["unacquired"],
+        )
         page = paginate(request, data["rows"])
         selectors.decorate_assessment_rows(campaign, page.object_list)
         return render(request, "analysis/results.html", {
-            **context, **export_latest(campaign), "data": data, "page": page, "filters": {"search": search, "palier": stage},
+            **context, **export_latest(campaign), "data": data, "page": page, "filters": filters,
         })
     certifiable = request.GET.get("certifiable", "")
     page = paginate(request, selectors.profiles_results(

@@ -110,17 +110,23 @@ def stage_thresholds(stages, target_skill_levels: Iterable[int]) -> list[int | N
 
 def reached_stage(stages, *, mastery_percentage: int, validated_count: int, target_skill_levels) -> tuple[int, int]:
     """(reached index 1-based like Pix `reachedStage`, total stages); (0, 0) without stages.
-    `stages` in Pix's order (zero stage, « premier acquis », then by value). The zero stage is
+    The index counts in Pix's order (zero stage, « premier acquis », then by value). The zero stage is
     always reached, the first-skill one with one validated skill, the others when their
     threshold is at most the integer mastery percentage. Stars = reached - 1 out of total - 1."""
     if not stages:
         return 0, 0
     reached = 0
     if validated_count:
-        for index, threshold in enumerate(stage_thresholds(stages, target_skill_levels)):
+        for index, threshold in enumerate(sorted(stage_thresholds(stages, target_skill_levels), key=_pix_order)):
             if threshold is None or threshold <= mastery_percentage:
                 reached = index
     return reached + 1, len(stages)
+
+
+def _pix_order(threshold):
+    if threshold is None:
+        return (1, 0)
+    return (0, 0) if threshold == 0 else (2, threshold)
 
 
 def progression(tested_target_skill_count: int, target_skill_count: int, *, completed: bool) -> float:

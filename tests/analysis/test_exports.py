@@ -144,7 +144,6 @@ def layout(**fields):
     values = dict(
         is_assessment=True, organization_name="Collège", campaign_id=7, campaign_code="ABCDEF234",
         campaign_name="Rentrée", target_profile_name="Parcours", target_skill_ids=TARGET,
-        target_skill_levels=(1, 2, 3, 4),
         competences=(exports.SkillGroup("c1", "Chercher", frozenset({"s1", "s2", "s3"})),
                      exports.SkillGroup("c2", "Gérer", frozenset({"s4"}))),
         areas=(exports.SkillGroup("a1", "Information", TARGET),),
@@ -157,7 +156,7 @@ STAGES = (StageData(0, None, "", "", "", ""), StageData(50, None, "", "", "", ""
 SHARED = exports.Participant(
     last_name="Abel", first_name="Zoé", external_id="X1", created_at=at("2024-09-10T12:00:00"),
     shared_at=at("2024-09-10T13:00:00"), mastery_rate=Decimal("0.5"), progression=1,
-    knowledge=(ke("s1"), ke("s2"), ke("s4", competence_id="c2")),
+    knowledge=(ke("s1"), ke("s2"), ke("s4", competence_id="c2")), reached_stage=2,
 )
 STARTED = exports.Participant(last_name="Abel", first_name="Zoé", external_id="", created_at=at("2024-09-10T12:00:00"),
                               progression=Decimal("0.25"))

@@ -214,3 +214,20 @@ def test_a_teacher_of_another_school_gets_404_on_the_badges(client_of, teacher_o
         reverse("analysis:results", args=[evaluation.pk]), {"thematiques": ["rentree-3e-securite"]}
     )
     assert response.status_code == 404
+
+
+def test_the_results_received_before_stages_were_stored_get_their_stage(evaluation):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    received_before = ParticipationFactory(
+        campaign=evaluation, user=UserFactory(last_name="Hopper"), status="SHARED",
+        mastery_rate=25 / 48, validated_skills_count=25,
+    )
+
+    import_module("participations.migrations.0007_stages_of_earlier_completions").backfill(apps, None)
+
+    # 25 of 48 = 52 %: the third of the four bands (51 %).
+    stored = StageAcquisition.objects.get(participation=received_before)
+    assert (stored.reached, stored.stage_count, stored.mastery_percentage) == (3, 4, 52)

@@ -122,7 +122,8 @@ def _matching(rows, campaign, search: str, divisions=()):
     if search.split() or divisions:
         rows = rows.filter(organization_learner__organization_id=campaign.organization_id)
     for word in search.split():
-        matches = Q(organization_learner__first_name__icontains=word) | Q(organization_learner__last_name__icontains=word)
+        matches = (Q(organization_learner__first_name__icontains=word)
+                   | Q(organization_learner__last_name__icontains=word))
         if campaign.external_id_label:
             # Only then: an OR across the two tables keeps PostgreSQL off the names' trigram indexes.
             matches |= Q(participant_external_id__icontains=word)
@@ -219,7 +220,8 @@ def assessment_results(campaign, *, search: str = "", stage: str = "", divisions
         total = sum(counts)
         for index, (stage_data, count) in enumerate(zip(stages, counts)):
             distribution.append({
-                "index": index, "stars": index, "total_stars": len(stages) - 1, "star_range": range(len(stages) - 1),
+                "index": index, "stars": index, "total_stars": len(stages) - 1,
+                "star_range": range(len(stages) - 1),
                 "label": stage_data.prescriber_title or stage_data.title,
                 "count": count, "percent": round(100 * count / total) if total else 0,
             })

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from participations.models import BadgeAcquisition
 from participations.services import participation_join, participation_share
-from pixorga.demo_pupils import take_test
+from demo.pupils import take_test
 from tests.conftest import PASSWORD
 from tests.factories import CampaignFactory
 

@@ -200,7 +200,8 @@ def _badge_filter(rows, profile, *, badges=(), unacquired=()):
         rows = rows.filter(Exists(BadgeAcquisition.objects.filter(participation=OuterRef("pk"), badge_key=key)))
     missing = sorted(set(unacquired) & keys)
     if missing:
-        rows = rows.filter(~Exists(BadgeAcquisition.objects.filter(participation=OuterRef("pk"), badge_key__in=missing)))
+        won_one = BadgeAcquisition.objects.filter(participation=OuterRef("pk"), badge_key__in=missing)
+        rows = rows.filter(~Exists(won_one))
     return rows
 
 
@@ -274,7 +275,8 @@ def decorate_assessment_rows(campaign, rows):
         row.stars = stored_stars(profile, getattr(row, "stage_acquisition", None)) if profile else None
         row.mastery_percent = round(float(row.mastery_rate or 0) * 100)
         row.badges = [
-            {"badge": badge, "acquired": badge.key in won.get(row.pk, ())} for badge in (profile.badges if profile else ())
+            {"badge": badge, "acquired": badge.key in won.get(row.pk, ())}
+            for badge in (profile.badges if profile else ())
         ]
     return rows
 

@@ -8,7 +8,7 @@ skills reaches its threshold; a badge is won when all its criteria are met.
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .scoring import round_half_up, mastery_percentage
+from .scoring import mastery_percentage, round_half_up
 
 CAMPAIGN_PARTICIPATION = "CampaignParticipation"
 CAPPED_TUBES = "CappedTubes"
@@ -24,7 +24,8 @@ class BadgeProgress:
 
 def profile_skills(content, profile) -> dict[str, tuple[str, int]]:
     """The parcours' skills as criteria read them: skill id → (tube id, level)."""
-    return {skill_id: (content.skills[skill_id].tube_id, content.skills[skill_id].level) for skill_id in profile.skill_ids}
+    skills = content.skills
+    return {skill_id: (skills[skill_id].tube_id, skills[skill_id].level) for skill_id in profile.skill_ids}
 
 
 def criterion_skill_ids(criterion, target_skills: Mapping[str, tuple[str, int]]) -> frozenset[str]:

@@ -5,9 +5,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from demo.pupils import take_test
 from participations.models import BadgeAcquisition
 from participations.services import participation_join, participation_share
-from demo.pupils import take_test
 from tests.conftest import PASSWORD
 from tests.factories import CampaignFactory
 

@@ -5,16 +5,21 @@ participant page and the share of each badge on the Analyse tab."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from analysis.analysis_tasks import campaign_analysis_request
 from assessments.models import Assessment, KnowledgeElement
 from learning_content.repository import get_content
-from participations.models import BadgeAcquisition, CampaignParticipation, KnowledgeElementSnapshot, StageAcquisition
+from participations.models import (
+    BadgeAcquisition,
+    CampaignParticipation,
+    KnowledgeElementSnapshot,
+    StageAcquisition,
+)
 from participations.services import participation_complete
 from tests.factories import CampaignFactory, ParticipationFactory, UserFactory, stage_reached
 from tests.utils import text

@@ -11,7 +11,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property, lru_cache
 from itertools import islice
@@ -54,15 +54,14 @@ CONTENT_TYPES = {
 }
 
 Status = CampaignParticipation.Status
+# DATETIME_FORMAT in Excel's notation, so a date cell reads as the CSV's text.
+XLSX_DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 
 
-def paris_datetime(moment: datetime) -> str:
-    return moment.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
-
-
-def utc_date(moment: datetime) -> str:
-    # Pix writes the sending date of a profile in UTC (§9.2), unlike every other date.
-    return moment.astimezone(UTC).strftime("%Y-%m-%d")
+def paris_datetime(moment: datetime) -> datetime:
+    """The wall-clock time in Paris, to the minute as the CSV shows it. Naive, because a
+    spreadsheet's date cell has no time zone: the XLSX then holds the same date as the CSV."""
+    return moment.astimezone(PARIS).replace(tzinfo=None, second=0, microsecond=0)
 
 
 # The same few fractions come back on every line (mastered skills out of a group's count).
@@ -241,7 +240,7 @@ def _validated_target_skills(layout: Layout, participant: Participant) -> frozen
 
 def _collection_cells(layout: Layout, participant: Participant) -> list:
     shared = participant.is_shared
-    cells = [shared, utc_date(participant.shared_at) if shared else None]
+    cells = [shared, paris_datetime(participant.shared_at) if shared else None]
     if not shared:
         return cells + [None] * (3 + 2 * len(layout.competences))
     earned: dict[str, list[float]] = {}
@@ -438,6 +437,10 @@ class XlsxWriter:
         value = plain(value)
         if isinstance(value, (int, float, Decimal)):
             return WriteOnlyCell(self._sheet, value=value)
+        if isinstance(value, datetime):
+            cell = WriteOnlyCell(self._sheet, value=value)
+            cell.number_format = XLSX_DATETIME_FORMAT
+            return cell
         text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
         cell = WriteOnlyCell(self._sheet, value=text)
         # A string cell is never evaluated; the quote prefix keeps it text when edited, without

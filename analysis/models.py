@@ -73,3 +73,27 @@ class ExportJob(models.Model):
     @property
     def available_until(self):
         return self.finished_at + timedelta(hours=settings.EXPORT_RETENTION_HOURS) if self.finished_at else None
+
+
+class ResultsReading(models.Model):
+    """When a member last opened a campaign's Résultats tab: the results shared before that
+    are read by him. The home page counts the others (#21)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "campaign"], name="results_reading_unique")]
+
+
+class ParticipantReading(models.Model):
+    """When a member last opened one participant's page: his result, if shared before, is read."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    participation = models.ForeignKey("participations.CampaignParticipation", on_delete=models.CASCADE,
+                                      related_name="+")
+    read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "participation"], name="participant_reading_unique")]

@@ -15,32 +15,48 @@ from participations import selectors as participation_selectors
 from participations import services as participation_services
 from participations.models import CampaignParticipation
 
-from . import selectors
+from . import activity_chart, selectors, services
 from .analysis_views import participant_analysis
 from .export_tasks import export_latest
 
-# While pupils are answering, Activité refreshes its figures this often (one cheap query).
+# While the tab is open, Activité refreshes its figures and its list this often (a few cheap queries).
 ACTIVITY_REFRESH_SECONDS = 20
 
 
 @orga_member_required
 def activity(request, campaign_id):
     campaign = get_campaign_for_member(request, campaign_id)
-    summary = selectors.activity_summary(campaign)
-    context = {"summary": summary, "refresh_seconds": ACTIVITY_REFRESH_SECONDS}
-    if request.htmx and request.GET.get("fragment") == "resume":
-        return render(request, "analysis/activity_summary.html", {"campaign": campaign, **context})
+    fragment = request.GET.get("fragment") if request.htmx else None
+    context = {"campaign": campaign, **_activity_summary_context(campaign)}
+    if fragment == "resume":
+        return render(request, "analysis/activity_summary.html", context)
     status = request.GET.get("status", "")
     search = request.GET.get("search", "")[:100]
     divisions = chosen_divisions(request, campaign.organization)
     page = paginate(request, selectors.participants(campaign, status=status, search=search, divisions=divisions))
     for row in page.object_list:
         row.status_label = selectors.status_label(row, campaign)
+    context.update(page=page, list_query=_with_fragment(request, "liste"), filters={"status": status, "search": search},
+                   can_manage=can_manage(request.membership, campaign), **_classes_context(campaign, divisions))
+    if fragment == "liste":
+        return render(request, "analysis/activity_participants.html", context)
     return render(request, "analysis/activity.html", {
         **campaign_header(campaign, membership=request.membership, tab="activity"), **context,
-        "days": selectors.activity_by_day(campaign), "page": page, **_classes_context(campaign, divisions),
-        "filters": {"status": status, "search": search}, "statuses": CampaignParticipation.Status,
+        "statuses": CampaignParticipation.Status,
     })
+
+
+def _activity_summary_context(campaign) -> dict:
+    days = selectors.activity_by_day(campaign)
+    return {"summary": selectors.activity_summary(campaign), "days": days, "chart": activity_chart.bar_chart(days),
+            "refresh_seconds": ACTIVITY_REFRESH_SECONDS}
+
+
+def _with_fragment(request, name) -> str:
+    """The page's own query (filters, page) asking for one fragment: a refresh keeps them."""
+    query = request.GET.copy()
+    query["fragment"] = name
+    return query.urlencode()
 
 
 def chosen_divisions(request, organization) -> list[str]:
@@ -65,6 +81,7 @@ def results(request, campaign_id):
     divisions = chosen_divisions(request, campaign.organization)
     context = {**campaign_header(campaign, membership=request.membership, tab="results"),
                **_classes_context(campaign, divisions)}
+    services.results_reading_record(user=request.user, campaign=campaign, now=timezone.now())
     if campaign.is_assessment:
         return _evaluation_results(request, campaign, context, search=search, divisions=divisions)
     certifiable = request.GET.get("certifiable", "")
@@ -106,6 +123,8 @@ def participant(request, campaign_id, participation_id):
     campaign = get_campaign_for_member(request, campaign_id)
     participation = _participation_in(campaign, participation_id)
     participation.campaign = campaign
+    services.results_reading_record(user=request.user, campaign=campaign, participation=participation,
+                                    now=timezone.now())
     header = campaign_header(campaign, membership=request.membership, tab="results")
     context = {**header, "participation": participation}
     if campaign.is_assessment:

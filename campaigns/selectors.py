@@ -7,9 +7,11 @@ from django.utils.translation import gettext as _
 
 from learning_content.models import TargetProfile
 from learning_content.repository import get_content
+from lib.durations import duration_label
 
 from .access import can_manage
 from .models import Campaign
+from .parcours import estimated_duration
 
 
 def _counted(**conditions):
@@ -92,6 +94,7 @@ def target_profile_choices(profiles) -> dict:
         summary["display_label"] = (
             _("Résultats affichés en étoiles") if summary["has_stages"] else _("Résultats affichés en pourcentage")
         )
+        summary["duration_label"] = _("Durée estimée : environ %(duration)s") % {"duration": summary["duration"]}
     return summaries
 
 
@@ -101,6 +104,8 @@ def target_profile_summary(profile) -> dict:
         "id": profile.id,
         "name": profile.name,
         "description": profile.description,
+        "category": dict(TargetProfile.Category.choices).get(profile.category, _("Autres")),
+        "duration": duration_label(estimated_duration(profile.capped_tubes)),
         "subjects": len(profile.capped_tubes),
         "has_stages": bool(profile.stages),
         "resettable": profile.are_knowledge_elements_resettable,

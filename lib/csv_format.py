@@ -2,6 +2,7 @@
 formula-injection guard. Pure functions shared by every CSV the app writes."""
 
 import re
+from datetime import datetime
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -13,6 +14,8 @@ NA = "NA"
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection): such a
 # string gets a leading apostrophe. Numbers are never guarded, so -3 stays a number.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Pix's one date format in every export, on the wall clock of Europe/Paris (§9.1).
+DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 # Digits and dashes (dates, phone numbers) are written unquoted, as Pix does.
 _UNQUOTED = re.compile(r"[0-9][0-9-]*")
 
@@ -46,6 +49,8 @@ def csv_cell(value) -> str:
     value = plain(value)
     if isinstance(value, (int, float, Decimal)):
         return number_text(value)
+    if isinstance(value, datetime):
+        return '"' + value.strftime(DATETIME_FORMAT) + '"'
     text = str(value)
     if _UNQUOTED.fullmatch(text):
         return text

@@ -4,18 +4,26 @@ analysis."""
 
 import logging
 
+from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from .access import orga_admin_required
 from .forms import LearnerImportForm, LearnerLoginsForm
 from .learner_files import MAX_FILE_SIZE
-from .learner_import import learner_import_latest, learner_import_request
+from .learner_import import (
+    learner_import_cancel,
+    learner_import_confirm,
+    learner_import_latest,
+    learner_import_request,
+)
 from .learner_logins import class_learners, learner_logins_request, learner_logins_take, login_generations
 from .learners import LearnerError
-from .models import OrganizationLearner
+from .models import LearnerImport, OrganizationLearner
+from .selectors import learner_import_preview
 
 logger = logging.getLogger(__name__)
 
@@ -38,10 +46,23 @@ def learner_import(request):
                 form.add_error("file", error.message)
             else:
                 return redirect("orga:learner_import")
-    context = {"form": form, "latest": learner_import_latest(request.organization)}
+    latest = learner_import_latest(request.organization)
+    context = {"form": form, "latest": latest, "preview": learner_import_preview(latest)}
     if request.htmx and request.GET.get("fragment") == "etat":
         return render(request, "organizations/learner_import_status.html", context)
     return render(request, "organizations/learner_import.html", context)
+
+
+@require_POST
+@orga_admin_required
+def learner_import_decide(request, job_id, confirm):
+    """« Confirmer l'import » applies the preview the administrator read, « Annuler » drops the
+    file. A second click, or a preview replaced meanwhile, changes nothing."""
+    get_object_or_404(LearnerImport.objects.only("pk"), pk=job_id, organization=request.organization)
+    action = learner_import_confirm if confirm else learner_import_cancel
+    if not action(organization=request.organization, job_id=job_id, user=request.user, now=timezone.now()):
+        messages.info(request, _("Cet aperçu n'attend plus de confirmation : voici l'état de l'import."))
+    return redirect("orga:learner_import")
 
 
 def _divisions(organization):

@@ -239,7 +239,9 @@ class LearnerImport(models.Model):
         UPLOADED = "UPLOADED", _("Fichier reçu")
         VALIDATING = "VALIDATING", _("Validation en cours")
         VALIDATION_ERROR = "VALIDATION_ERROR", _("Erreurs de validation")
-        VALIDATED = "VALIDATED", _("Validé, import en cours")
+        PREVIEWED = "PREVIEWED", _("Aperçu prêt, en attente de confirmation")
+        CANCELLED = "CANCELLED", _("Annulé")
+        VALIDATED = "VALIDATED", _("Confirmé, import en cours")
         IMPORTED = "IMPORTED", _("Importé")
         IMPORT_ERROR = "IMPORT_ERROR", _("Échec de l'import")
 
@@ -255,6 +257,13 @@ class LearnerImport(models.Model):
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
     disabled_count = models.PositiveIntegerField(default=0)
+    # What the file would do, shown before anything changes (organizations.learner_import):
+    # counts, a few names, and the digest of the base it was computed on.
+    preview = models.JSONField(default=dict, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -81,8 +81,10 @@ def requeue_lost(*, now) -> dict[str, int]:
     and invitations whose e-mail never left. Returns how many were handed to the broker."""
     imports = LearnerImport.objects.filter(attempts__lt=IMPORT_ATTEMPTS, data__isnull=False).filter(
         Q(status=LearnerImport.Status.UPLOADED, created_at__lt=now - LOST_AFTER)
+        # Confirmed by the administrator, not yet claimed by a worker.
+        | Q(status=LearnerImport.Status.VALIDATED, worker="", confirmed_at__lt=now - LOST_AFTER)
         | Q(orphaned(now=now, running_for=IMPORT_STALE),
-            status__in=[LearnerImport.Status.VALIDATING, LearnerImport.Status.VALIDATED])
+            status__in=[LearnerImport.Status.VALIDATING, LearnerImport.Status.VALIDATED]) & ~Q(worker="")
     ).values_list("pk", flat=True)
     return {
         "imports": sum(send(run_learner_import, (pk,)) for pk in imports),

@@ -5,12 +5,16 @@ from . import learner_views, views
 app_name = "orga"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    # The home page (« Accueil ») reads campaigns and results: pixorga/urls.py adds it from analysis.
     path("connexion/", views.OrgaLoginView.as_view(), name="login"),
     path("rejoindre/<str:token>/", views.invitation_join, name="invitation"),
     path("rejoindre/<str:token>/inscription/", views.invitation_signup, name="invitation_signup"),
     path("rejoindre/<str:token>/accepter/", views.invitation_accept, name="invitation_accept"),
     path("eleves/importer/", learner_views.learner_import, name="learner_import"),
+    path("eleves/importer/<int:job_id>/confirmer/", learner_views.learner_import_decide, {"confirm": True},
+         name="learner_import_confirm"),
+    path("eleves/importer/<int:job_id>/annuler/", learner_views.learner_import_decide, {"confirm": False},
+         name="learner_import_cancel"),
     path("eleves/identifiants/", learner_views.learner_logins, name="learner_logins"),
     path("eleves/identifiants/<int:job_id>/", learner_views.learner_logins_job, name="learner_logins_job"),
     path("eleves/identifiants/<int:job_id>/fichier/", learner_views.learner_logins_download,

@@ -47,11 +47,6 @@ class OrgaLoginView(LoginView):
 
 
 @orga_member_required
-def home(request):
-    return render(request, "organizations/home.html")
-
-
-@orga_member_required
 def members(request):
     return render(
         request,

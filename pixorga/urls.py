@@ -4,7 +4,8 @@ from django.views.generic import TemplateView
 from django.views.i18n import set_language
 
 from accounts import views as accounts_views
-from analysis import learner_urls
+from analysis import home_views, learner_urls
+from organizations import urls as organizations_urls
 from privacy import urls as privacy_urls
 
 from . import views
@@ -26,7 +27,10 @@ urlpatterns = [
     path("compte/", include("allauth.urls")),
     path("", include("participations.urls")),
     path("", include("assessments.urls")),
-    path("orga/", include("organizations.urls")),
+    # The Orga home belongs to the orga namespace but reads campaigns and results, above
+    # organizations: the wiring puts it there.
+    path("orga/", include(([path("", home_views.home, name="home"), *organizations_urls.urlpatterns],
+                           organizations_urls.app_name))),
     # The pupils' pages read results (analysis); deleting one is an erasure (privacy).
     path("orga/eleves/", include((learner_urls.urlpatterns + privacy_urls.learner_patterns, "learners"))),
     path("orga/campagnes/", include("campaigns.urls")),

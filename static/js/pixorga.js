@@ -96,13 +96,41 @@
         var profile = profiles[select.value];
         card.hidden = !profile;
         if (!profile) return;
+        card.querySelector("[data-field=category]").textContent = profile.category;
         card.querySelector("[data-field=name]").textContent = profile.name;
         card.querySelector("[data-field=description]").textContent = profile.description;
         card.querySelector("[data-field=subjects]").textContent = profile.subjects_label;
+        card.querySelector("[data-field=duration]").textContent = profile.duration_label;
         card.querySelector("[data-field=display]").textContent = profile.display_label;
       };
       select.addEventListener("change", show);
       show();
+
+      // The search hides the parcours whose name, category and description miss one of its words.
+      var search = document.getElementById("parcours-recherche");
+      var outcome = document.getElementById("parcours-recherche-resultat");
+      var fold = function (text) { return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); };
+      if (search) {
+        document.getElementById("parcours-recherche-groupe").hidden = false;
+        search.addEventListener("input", function () {
+          var words = fold(search.value).split(/\s+/).filter(Boolean);
+          var shown = 0;
+          select.querySelectorAll("optgroup").forEach(function (group) {
+            var visible = 0;
+            group.querySelectorAll("option").forEach(function (option) {
+              var profile = profiles[option.value] || {};
+              var haystack = fold([option.textContent, group.label, profile.description || ""].join(" "));
+              var match = words.every(function (word) { return haystack.indexOf(word) !== -1; });
+              option.hidden = !match;
+              option.disabled = !match && option.value !== select.value;
+              visible += match ? 1 : 0;
+            });
+            group.hidden = visible === 0;
+            shown += visible;
+          });
+          outcome.textContent = !words.length ? "" : (shown > 1 ? outcome.getAttribute("data-some").replace("{n}", shown) : outcome.getAttribute(shown ? "data-one" : "data-none"));
+        });
+      }
     }
 
     // Bulk selection: the action bar counts the ticked rows.

@@ -1,6 +1,7 @@
 """The export job on a real Celery worker (PostgreSQL + Redis)."""
 
-from datetime import UTC, timedelta
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -11,6 +12,8 @@ from analysis.models import ExportJob, JobStatus
 from participations.models import CampaignParticipation, KnowledgeElementSnapshot
 from tests.conftest import wait_for
 from tests.factories import CampaignFactory, ParticipationFactory, UserFactory
+
+PARIS = ZoneInfo("Europe/Paris")
 
 pytestmark = pytest.mark.services
 
@@ -52,7 +55,7 @@ def test_a_real_worker_builds_the_file(shared_media, real_worker, collection, te
     lines = lines_of(job)
     assert len(lines) == 4 and lines[-1] == ""
     shared_at = CampaignParticipation.objects.get(status="SHARED").shared_at
-    assert lines[1].endswith(f'"Abel";"Zoé";"Oui";{shared_at.astimezone(UTC):%Y-%m-%d};30;"Oui";0')
+    assert lines[1].endswith(f'"Abel";"Zoé";"Oui";"{shared_at.astimezone(PARIS):%d/%m/%Y %H:%M}";30;"Oui";0')
     assert lines[2].endswith('"Bernard";"Élodie";"Non";"NA";"NA";"NA";"NA"')
 
 

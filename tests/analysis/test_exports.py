@@ -83,15 +83,11 @@ def test_a_line_joins_cells_with_semicolons_and_ends_with_a_newline():
     (at("2024-03-31T01:00:00"), "31/03/2024 03:00"),  # the spring change
 ])
 def test_dates_are_written_in_paris_time(moment, paris):
-    assert exports.paris_datetime(moment) == paris
+    assert exports.csv_cell(exports.paris_datetime(moment)) == f'"{paris}"'
 
 
-@pytest.mark.parametrize("moment, day", [
-    (at("2024-09-01T22:30:00"), "2024-09-01"),  # 00:30 on the 2nd in Paris, still the 1st in UTC
-    (at("2024-09-02T00:10:00"), "2024-09-02"),
-])
-def test_the_sending_date_of_a_profile_is_the_utc_day(moment, day):
-    assert exports.utc_date(moment) == day
+def test_a_date_keeps_the_minute_the_csv_shows():
+    assert exports.paris_datetime(at("2024-09-10T12:00:59.5")) == datetime(2024, 9, 10, 14, 0)
 
 
 @pytest.mark.parametrize("name, filename", [
@@ -179,12 +175,12 @@ def test_an_evaluation_line_from_plain_values():
 
     assert exports.line(the_layout, SHARED) == [
         "Collège", 7, "ABCDEF234", "Rentrée", "Parcours", "Abel", "Zoé", "X1",
-        1, "10/09/2024 14:00", True, "10/09/2024 15:00", 1, Decimal("0.5"),
+        1, datetime(2024, 9, 10, 14, 0), True, datetime(2024, 9, 10, 15, 0), 1, Decimal("0.5"),
         Decimal("0.67"), 3, 2, Decimal("1.00"), 1, 1, Decimal("0.75"), 4, 3,
     ]
     assert exports.line(the_layout, STARTED) == [
         "Collège", 7, "ABCDEF234", "Rentrée", "Parcours", "Abel", "Zoé", "",
-        Decimal("0.25"), "10/09/2024 14:00", False, None, *[None] * 11,
+        Decimal("0.25"), datetime(2024, 9, 10, 14, 0), False, None, *[None] * 11,
     ]
 
 
@@ -205,7 +201,10 @@ def test_a_profiles_collection_line_from_plain_values():
         "Nombre de pix pour la compétence Chercher", "Niveau pour la compétence Gérer",
         "Nombre de pix pour la compétence Gérer",
     ]
-    assert exports.line(the_layout, participant)[4:] == ["Abel", "Zoé", True, "2024-09-01", 13, False, 1, 1, 8, 0, 5]
+    # Sent at 00:30 in Paris on the 2nd: the same format and time zone as every other date.
+    assert exports.line(the_layout, participant)[4:] == [
+        "Abel", "Zoé", True, datetime(2024, 9, 2, 0, 30), 13, False, 1, 1, 8, 0, 5,
+    ]
 
 
 def test_the_xlsx_keeps_numbers_as_numbers_and_formulas_as_text(tmp_path):
@@ -444,8 +443,8 @@ def test_the_profiles_collection_csv_matches_the_figures_worked_out_by_hand(
     assert raw == "\ufeff" + "\n".join([
         ";".join(f'"{title}"' for title in header),
         # 1.1: 3 × 4 = 12 pix, level 1; 1.2: 2 × 8 = 16 pix, level 2; 2.1: 2.5 pix → 2, level 0.
-        # Two competences at level 1 or more; sent at 00:30 in Paris, the 1st in UTC.
-        start + '"Abel";"Zoé";"Oui";2024-09-01;30;"Non";2;1;12;2;16;0;2',
+        # Two competences at level 1 or more; sent at 00:30 in Paris on the 2nd (the 1st in UTC).
+        start + '"Abel";"Zoé";"Oui";"02/09/2024 00:30";30;"Non";2;1;12;2;16;0;2',
         start + '"Bernard";"Élodie";"Non"' + ';"NA"' * 10,
     ]) + "\n"
 
@@ -458,10 +457,20 @@ def test_the_xlsx_is_the_same_table(evaluation, teacher, django_capture_on_commi
     assert len(rows) == 6 and rows[0][:3] == ("Nom de l'organisation", "ID Campagne", "Code")
     assert rows[1] == (
         "Collège Victor Hugo", evaluation.pk, evaluation.code, "Rentrée 3e B", "Parcours mini", "Abel", "Zoé", "@abel",
-        1, "10/09/2024 14:00", "Oui", "10/09/2024 16:45", 1, "Oui", "Non", 0.5714,
+        1, datetime(2024, 9, 10, 14, 0), "Oui", datetime(2024, 9, 10, 16, 45), 1, "Oui", "Non", 0.5714,
         1, 2, 2, 0.5, 2, 1, 0.33, 3, 1, 0.75, 4, 3, 0.33, 3, 1,
     )
-    assert rows[4][8:12] == (0.857, "20/09/2024 10:00", "Non", "NA")
+    assert rows[4][8:12] == (0.857, datetime(2024, 9, 20, 10, 0), "Non", "NA")
+
+
+def test_the_xlsx_dates_are_date_cells_shown_as_in_the_csv(collection, teacher, django_capture_on_commit_callbacks):
+    job = build(collection, teacher, "xlsx", capture=django_capture_on_commit_callbacks)
+
+    sheet = openpyxl.load_workbook(io.BytesIO(job.file.read())).active
+    sent = sheet.cell(row=2, column=8)
+    assert sheet.cell(row=1, column=8).value == "Date de l'envoi"
+    assert sent.is_date and sent.value == datetime(2024, 9, 2, 0, 30)
+    assert sent.number_format == "dd/mm/yyyy hh:mm"
 
 
 # --- The job -------------------------------------------------------------------------------

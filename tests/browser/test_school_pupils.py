@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from demo.siecle import SiecleStudent, siecle_xml
-from organizations.learner_import import learner_import_request, learner_import_run
+from organizations.learner_import import learner_import_unattended
 from organizations.learners import learner_link
 from organizations.models import OrganizationLearner
 from participations.models import CampaignParticipation
@@ -29,9 +29,8 @@ def base(school, correspondent):
                       birthdate=datetime.date(2011, 9, 12), division="3e B"),
     ]
     now = datetime.datetime.now(datetime.UTC)
-    job = learner_import_request(organization=school, user=correspondent, filename="ElevesSansAdresses.xml",
-                                 data=siecle_xml(school.external_id, students), now=now, enqueue=False)
-    learner_import_run(job.pk, now=now)
+    learner_import_unattended(organization=school, user=correspondent, filename="ElevesSansAdresses.xml",
+                              data=siecle_xml(school.external_id, students), now=now)
     return school
 
 

@@ -30,8 +30,13 @@ def admin_client(client, school, correspondent):
 
 
 def import_page(client, name, data, capture):
+    """Upload, then confirm the preview when there is one, as the administrator does."""
     with capture(execute=True):
         client.post(reverse("orga:learner_import"), {"file": SimpleUploadedFile(name, data)})
+    job = LearnerImport.objects.first()
+    if job.status == LearnerImport.Status.PREVIEWED:
+        with capture(execute=True):
+            client.post(reverse("orga:learner_import_confirm", args=[job.pk]))
     return text(client.get(reverse("orga:learner_import")))
 
 

@@ -5,6 +5,7 @@ import dataclasses
 import datetime
 import io
 import math
+import re
 import zipfile
 from pathlib import Path
 
@@ -16,10 +17,17 @@ from django.utils import timezone
 from demo.siecle import SiecleStudent, generated_students, siecle_xml
 from lib.heartbeat import DEAD_AFTER
 from lib.models import WorkerHeartbeat
-from organizations.learner_import import CHUNK_SIZE, STALE_AFTER, learner_import_request, learner_import_run
+from organizations.learner_import import (
+    CHUNK_SIZE,
+    STALE_AFTER,
+    learner_import_confirm,
+    learner_import_request,
+    learner_import_run,
+)
 from organizations.learners import LearnerError
 from organizations.models import LearnerImport, OrganizationLearner
 from tests.factories import LearnerFactory, ParticipationFactory
+from tests.utils import text
 
 SAMPLES = Path(__file__).parent / "siecle"
 UAI = "0751234A"
@@ -44,10 +52,13 @@ def batches(rows: int) -> int:
 
 
 def run_import(organization, user, filename, data):
+    """Upload, preview, confirmation by the administrator, import."""
     now = timezone.now()
     job = learner_import_request(organization=organization, user=user, filename=filename, data=data, now=now,
                                  enqueue=False)
-    learner_import_run(job.pk, now=now)
+    if learner_import_run(job.pk, now=now) == "previewed":
+        learner_import_confirm(organization=organization, job_id=job.pk, user=user, now=now, enqueue=False)
+        learner_import_run(job.pk, now=now)
     job.refresh_from_db()
     return job
 
@@ -112,11 +123,15 @@ def test_a_thousand_pupils_import_in_a_bounded_number_of_queries(sco, correspond
     now = timezone.now()
     job = learner_import_request(organization=sco, user=correspondent, filename="eleves.xml", data=data, now=now,
                                  enqueue=False)
+    # The preview: heartbeat, claim, read the row, the base, the leaving pupils' names, the preview.
+    with django_assert_max_num_queries(6):
+        assert learner_import_run(job.pk, now=now) == "previewed"
+    learner_import_confirm(organization=sco, job_id=job.pk, user=correspondent, now=now, enqueue=False)
 
-    # The worker's heartbeat, claim, read the row, status "validated", savepoint, existing
-    # pupils, the INSERTs, the pupils without INE disabled, release, final status.
+    # The worker's heartbeat, two claims (the second one for a confirmed import), read the row,
+    # savepoint, the school locked, the base, the INSERTs, release, final status.
     with django_assert_max_num_queries(9 + batches(1000)):
-        learner_import_run(job.pk, now=now)
+        assert learner_import_run(job.pk, now=now) == "done"
 
     assert OrganizationLearner.objects.filter(organization=sco).count() == 1000
     assert OrganizationLearner.objects.filter(organization=sco, division="3e A").count() == 200
@@ -138,6 +153,8 @@ def test_a_new_import_adds_updates_moves_and_disables(sco, correspondent, django
     now = timezone.now()
     job = learner_import_request(organization=sco, user=correspondent, filename="janvier.xml",
                                  data=siecle_xml(UAI, changed), now=now, enqueue=False)
+    learner_import_run(job.pk, now=now)
+    learner_import_confirm(organization=sco, job_id=job.pk, user=correspondent, now=now, enqueue=False)
 
     # As above, plus one UPDATE for the 2 changed pupils and one for the departed one.
     with django_assert_max_num_queries(11 + batches(1)):
@@ -214,7 +231,10 @@ def test_an_import_whose_worker_died_is_taken_over_and_runs_once(sco, correspond
     silent = started + DEAD_AFTER + datetime.timedelta(seconds=1)
 
     assert learner_import_run(job.pk, now=started + DEAD_AFTER) == "skipped", "a live run is not taken over"
-    assert learner_import_run(job.pk, now=silent) == "done", "its worker stopped beating a minute ago"
+    assert learner_import_run(job.pk, now=silent) == "previewed", "its worker stopped beating a minute ago"
+    assert learner_import_run(job.pk, now=silent + 2 * STALE_AFTER) == "skipped", "previewed once"
+    learner_import_confirm(organization=sco, job_id=job.pk, user=correspondent, now=silent, enqueue=False)
+    assert learner_import_run(job.pk, now=silent) == "done"
     assert learner_import_run(job.pk, now=silent + 2 * STALE_AFTER) == "skipped", "done once"
     assert OrganizationLearner.objects.count() == 20
 
@@ -243,18 +263,144 @@ def upload(client, name, data):
     return client.post(reverse("orga:learner_import"), {"file": SimpleUploadedFile(name, data)})
 
 
-def test_the_admin_uploads_the_export_and_sees_it_imported(client, sco, correspondent,
-                                                           django_capture_on_commit_callbacks):
+def test_the_admin_uploads_the_export_reads_the_preview_and_confirms(client, sco, correspondent,
+                                                                     django_capture_on_commit_callbacks):
     client.force_login(correspondent)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(client, "ElevesSansAdresses.xml", siecle_xml(UAI, generated_students(12, divisions=["3e A"])))
 
     assert response.status_code == 302
-    page = client.get(reverse("orga:learner_import")).content.decode()
+    page = text(client.get(reverse("orga:learner_import")))
+    assert "Aperçu de l'import : rien n'a encore changé" in page
+    assert re.search(r'<tr data-effect="added"><th scope="row">Ajoutés</th><td>12</td>', page)
+    assert "vont quitter l'établissement" not in page
+    assert not OrganizationLearner.objects.exists(), "nothing changes before the confirmation"
+
+    job = LearnerImport.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("orga:learner_import_confirm", args=[job.pk]))
+
+    page = text(client.get(reverse("orga:learner_import")))
     assert "Les participants ont bien été importés." in page
     assert "12 élève(s) ajouté(s)" in page
     assert client.get(reverse("learners:list")).content.decode().count("3e A") >= 12
+
+
+@pytest.fixture
+def school_of_38(sco, correspondent):
+    students = generated_students(38, divisions=["3e A", "3e B"], seed=8)
+    run_import(sco, correspondent, "rentree.xml", siecle_xml(UAI, students))
+    return students
+
+
+def preview_of(client, capture, students):
+    with capture(execute=True):
+        upload(client, "eleves.xml", siecle_xml(UAI, students))
+    return LearnerImport.objects.first(), text(client.get(reverse("orga:learner_import")))
+
+
+def active_pupils(school):
+    return OrganizationLearner.objects.filter(organization=school, is_disabled=False).count()
+
+
+def test_a_file_of_two_pupils_warns_that_36_would_leave_and_changes_nothing(
+    client, sco, correspondent, school_of_38, django_capture_on_commit_callbacks,
+):
+    client.force_login(correspondent)
+    kept = [dataclasses.replace(school_of_38[0], division="4e A"), school_of_38[1]]
+
+    job, page = preview_of(client, django_capture_on_commit_callbacks, kept)
+
+    assert "36 élèves sur 38 vont quitter l'établissement" in page
+    assert "plus d'un élève sur cinq" in page
+    assert re.search(r'<tr data-effect="updated"><th scope="row">Mis à jour</th><td>1</td>\s*<td>'
+                     + re.escape(f"{school_of_38[0].last_name} {school_of_38[0].first_name} (4e A)"), page)
+    assert re.search(r'<tr data-effect="leaving"><th scope="row">Quittent[^<]*</th><td>36</td>', page)
+    leaving = school_of_38[2]
+    assert f"{leaving.first_name} {leaving.last_name} (" in page, "the leaving pupils are named"
+    assert active_pupils(sco) == 38 and job.status == LearnerImport.Status.PREVIEWED
+    assert "Un import attend votre confirmation : voir son aperçu" in text(client.get(reverse("learners:list")))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("orga:learner_import_cancel", args=[job.pk]))
+
+    job.refresh_from_db()
+    assert job.status == LearnerImport.Status.CANCELLED and job.data is None and job.preview == {}
+    assert active_pupils(sco) == 38
+    assert "Import annulé" in text(client.get(reverse("orga:learner_import")))
+
+
+def test_a_few_leaving_pupils_give_no_warning(client, sco, correspondent, school_of_38,
+                                              django_capture_on_commit_callbacks):
+    client.force_login(correspondent)
+
+    _job, page = preview_of(client, django_capture_on_commit_callbacks, school_of_38[7:])
+
+    assert re.search(r'<tr data-effect="leaving"><th scope="row">Quittent[^<]*</th><td>7</td>', page)
+    assert "vont quitter l'établissement" not in page
+
+
+def test_the_confirmed_import_applies_exactly_its_preview_once(client, sco, correspondent, school_of_38,
+                                                              django_capture_on_commit_callbacks):
+    client.force_login(correspondent)
+    newcomer = SiecleStudent(ine="1234567890N", first_name="Zoé", last_name="Nouvelle",
+                             birthdate=datetime.date(2011, 3, 4), division="3e B")
+    job, _page = preview_of(client, django_capture_on_commit_callbacks, [*school_of_38[2:], newcomer])
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        client.post(reverse("orga:learner_import_confirm", args=[job.pk]))
+        second = client.post(reverse("orga:learner_import_confirm", args=[job.pk]), follow=True)
+
+    assert len(callbacks) == 1, "a double click sends one job"
+    assert "Cet aperçu n'attend plus de confirmation" in text(second)
+    job.refresh_from_db()
+    assert job.status == LearnerImport.Status.IMPORTED and job.confirmed_by == correspondent
+    assert (job.created_count, job.updated_count, job.disabled_count) == (1, 0, 2)
+    assert (job.preview["added"], job.preview["updated"], job.preview["leaving"]) == (1, 0, 2)
+    assert "added_names" not in job.preview and "leaving_ids" not in job.preview, "the names go with the file"
+    assert active_pupils(sco) == 37
+
+
+def test_an_import_is_refused_when_the_base_changed_after_its_preview(client, sco, correspondent, school_of_38,
+                                                                     django_capture_on_commit_callbacks, caplog):
+    client.force_login(correspondent)
+    job, _page = preview_of(client, django_capture_on_commit_callbacks, school_of_38[:30])
+    LearnerFactory(organization=sco, division="3e A")  # meanwhile, a pupil added to the base
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("orga:learner_import_confirm", args=[job.pk]))
+
+    job.refresh_from_db()
+    assert job.status == LearnerImport.Status.IMPORT_ERROR and job.data is None
+    page = text(client.get(reverse("orga:learner_import")))
+    assert "La base élèves a changé depuis l'aperçu" in page and "aucun élève n'a été modifié" in page
+    assert active_pupils(sco) == 39, "nobody was disabled"
+    assert "the base changed since its preview" in caplog.text
+
+
+def test_a_new_file_replaces_the_preview_left_unconfirmed(client, sco, correspondent, school_of_38,
+                                                         django_capture_on_commit_callbacks):
+    client.force_login(correspondent)
+    first, _page = preview_of(client, django_capture_on_commit_callbacks, school_of_38[:2])
+    preview_of(client, django_capture_on_commit_callbacks, school_of_38)
+
+    first.refresh_from_db()
+    assert first.status == LearnerImport.Status.CANCELLED and first.data is None
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("orga:learner_import_confirm", args=[first.pk]))
+    assert active_pupils(sco) == 38
+
+
+def test_another_school_cannot_confirm_a_preview(client, sco, correspondent, school_of_38, teacher_of_another_school,
+                                                 django_capture_on_commit_callbacks):
+    client.force_login(correspondent)
+    job, _page = preview_of(client, django_capture_on_commit_callbacks, school_of_38[:2])
+    client.force_login(teacher_of_another_school)
+
+    assert client.post(reverse("orga:learner_import_confirm", args=[job.pk])).status_code == 404
+    job.refresh_from_db()
+    assert job.status == LearnerImport.Status.PREVIEWED
 
 
 def test_the_admin_reads_the_line_precise_errors_of_a_bad_file(client, sco, correspondent,

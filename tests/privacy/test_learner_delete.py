@@ -19,7 +19,7 @@ from analysis.models import ExportJob
 from assessments.models import Answer, Assessment, KnowledgeElement
 from demo.siecle import SiecleStudent, siecle_xml
 from learning_content.models import TargetProfile
-from organizations.learner_import import learner_import_request, learner_import_run
+from organizations.learner_import import learner_import_unattended
 from organizations.models import LearnerImport, OrganizationLearner
 from participations.models import CampaignParticipation, KnowledgeElementSnapshot
 from privacy.management.commands.erase_learner import Command
@@ -141,9 +141,8 @@ def test_a_new_import_of_the_same_file_brings_the_pupil_back_without_his_history
     pupil = SiecleStudent(ine=INE, first_name="Inès", last_name="Benali", birthdate=BIRTHDATE, division="3e B")
     client_of(correspondent).post(reverse("learners:delete", args=[learner.pk]))
 
-    job = learner_import_request(organization=school, user=correspondent, filename="eleves.xml",
-                                 data=siecle_xml(school.external_id, [pupil]), now=timezone.now(), enqueue=False)
-    learner_import_run(job.pk, now=timezone.now())
+    learner_import_unattended(organization=school, user=correspondent, filename="eleves.xml",
+                              data=siecle_xml(school.external_id, [pupil]), now=timezone.now())
 
     back = OrganizationLearner.objects.alive().get(national_student_id=INE)
     assert back.pk != learner.pk and back.user is None and not back.participations.exists()

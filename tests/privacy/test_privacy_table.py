@@ -192,10 +192,15 @@ def test_external_ids(client_of, school, correspondent):
 
 
 def import_students(client, students, capture):
+    """Upload, then confirm the preview."""
+    from organizations.models import LearnerImport
+
     with capture(execute=True):
         client.post(reverse("orga:learner_import"), {
             "file": SimpleUploadedFile("eleves.xml", siecle_xml("0751234A", students)),
         })
+    with capture(execute=True):
+        client.post(reverse("orga:learner_import_confirm", args=[LearnerImport.objects.first().pk]))
 
 
 def test_the_imported_student_base(client_of, siecle_school, correspondent, django_capture_on_commit_callbacks):
@@ -237,7 +242,9 @@ def test_links_between_accounts_and_pupils(client_of, school, siecle_school, cor
 
 
 def test_imported_files(client_of, siecle_school, correspondent, django_capture_on_commit_callbacks):
-    promise("Fichier importé", "effacé dès que le worker l'a lu, qu'il soit valide ou non",
+    promise("Fichier importé", "gardé jusqu'à ce que l'administrateur confirme ou annule l'aperçu",
+            "effacé dès que l'import est fait ou annulé, les noms de l'aperçu avec lui",
+            "un fichier invalide est effacé dès que le worker l'a lu",
             "les messages d'un import refusé citent l'INE des élèves en cause, jusqu'à l'effacement de l'élève")
     client = client_of(correspondent)
     students = generated_students(2, divisions=["3e A"], seed=4)
@@ -247,6 +254,7 @@ def test_imported_files(client_of, siecle_school, correspondent, django_capture_
     import_students(client, twice, django_capture_on_commit_callbacks)
 
     assert not LearnerImport.objects.filter(data__isnull=False).exists()
+    assert not any("added_names" in job.preview for job in LearnerImport.objects.all())
     refused = LearnerImport.objects.get(status="VALIDATION_ERROR")
     assert students[1].ine in str(refused.errors)
     call_command("erase_learner", str(OrganizationLearner.objects.get(national_student_id=students[1].ine).pk))

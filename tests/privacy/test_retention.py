@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from assessments.models import Assessment, KnowledgeElement
 from demo.siecle import generated_students, siecle_xml
-from organizations.learner_import import learner_import_request, learner_import_run
+from organizations.learner_import import learner_import_unattended
 from organizations.models import OrganizationLearner
 from participations.models import CampaignParticipation
 from tests.factories import (
@@ -90,9 +90,8 @@ def test_an_account_never_used_since_it_was_made_long_ago_is_erased(db):
 
 
 def run_import(school, admin, students):
-    job = learner_import_request(organization=school, user=admin, filename="eleves.xml",
-                                 data=siecle_xml(school.external_id, students), now=timezone.now(), enqueue=False)
-    learner_import_run(job.pk, now=timezone.now())
+    learner_import_unattended(organization=school, user=admin, filename="eleves.xml",
+                              data=siecle_xml(school.external_id, students), now=timezone.now())
 
 
 @pytest.fixture

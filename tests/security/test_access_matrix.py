@@ -14,7 +14,7 @@ from analysis.models import ExportJob
 from assessments.models import Assessment
 from learning_content.models import TargetProfile
 from lib.sealed import seal
-from organizations.models import LoginGeneration, Membership, Role
+from organizations.models import LearnerImport, LoginGeneration, Membership, Role
 from tests.factories import (
     CampaignFactory,
     InvitationFactory,
@@ -88,6 +88,8 @@ MATRIX = {
     "learners:detail": ("get", lambda w: {"learner_id": w.participation.organization_learner_id}, orga()),
     "learners:delete": ("get", lambda w: {"learner_id": w.participation.organization_learner_id}, admin_only()),
     "orga:learner_logins_job": ("get", lambda w: {"job_id": w.login_job.pk}, admin_only()),
+    "orga:learner_import_confirm": ("post", lambda w: {"job_id": w.import_job.pk}, admin_only()),
+    "orga:learner_import_cancel": ("post", lambda w: {"job_id": w.import_job.pk}, admin_only()),
     "orga:learner_logins_download": ("get", lambda w: {"job_id": w.login_job.pk}, admin_only()),
     "participations:results": ("get", lambda w: {"code": w.evaluation.code}, pupil_code()),
     "participations:improve": ("post", lambda w: {"code": w.evaluation.code}, pupil_code()),
@@ -155,6 +157,10 @@ def world(db, settings, tmp_path):
     w.login_job = LoginGeneration.objects.create(organization=school, division="3e A", status="done",
                                                  requested_at=timezone.now(), finished_at=timezone.now(),
                                                  data=seal(b"Classe;Nom", purpose="learner-logins"))
+    w.import_job = LearnerImport.objects.create(organization=school, created_by=w.admin, filename="eleves.xml",
+                                                data=b"<xml/>", status=LearnerImport.Status.PREVIEWED,
+                                                preview={"digest": "", "active": 0, "added": 0, "updated": 0,
+                                                         "leaving": 0})
     w.invitation = InvitationFactory(organization=school)
     w.token = "jeton-de-la-matrice"
     InvitationFactory(organization=school, token=w.token)

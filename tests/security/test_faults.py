@@ -84,7 +84,7 @@ def test_with_redis_down_an_uploaded_student_base_is_imported_once_redis_is_back
     assert LearnerImport.objects.get().status == LearnerImport.Status.UPLOADED
     celery_app.conf.task_always_eager = True
     requeue_stale_jobs(now=timezone.now() + timedelta(minutes=5))
-    assert LearnerImport.objects.get().status == LearnerImport.Status.IMPORTED
+    assert LearnerImport.objects.get().status == LearnerImport.Status.PREVIEWED
 
 
 def test_with_redis_down_an_invitation_is_mailed_once_redis_is_back_with_a_link_that_works(

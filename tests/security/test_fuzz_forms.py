@@ -111,7 +111,8 @@ DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:")
 class ExecutableParts(HTMLParser):
     """What a browser would run in a page: inline scripts (the app has none: its scripts are
     files of /static/), event handlers, script URLs, embedded documents. The parser decodes
-    entities in attributes, as the browser does."""
+    entities in attributes, as the browser does. The app's own SVG charts (role="img", with a
+    text alternative) are pictures; their handlers and scripts would still be found."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -125,7 +126,7 @@ class ExecutableParts(HTMLParser):
                 squeezed = re.sub(r"[\x00-\x20]", "", value).lower()
                 if squeezed.startswith(DANGEROUS_SCHEMES):
                     self.found.append(f"<{tag} {name}={value!r}>")
-        if tag in ("iframe", "object", "embed", "svg"):
+        if tag in ("iframe", "object", "embed") or tag == "svg" and dict(attrs).get("role") != "img":
             self.found.append(f"<{tag}>")
         if tag == "script":
             attributes = dict(attrs)

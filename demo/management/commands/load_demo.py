@@ -7,16 +7,17 @@ from django.utils import timezone
 from accounts.models import User
 from campaigns.models import Campaign
 from campaigns.services import campaign_create
-from demo.pupils import play
+from demo.pupils import demo_class
 from demo.siecle import SiecleStudent, siecle_xml
 from learning_content.models import TargetProfile
-from organizations.learner_import import learner_import_request, learner_import_run
+from organizations.learner_import import learner_import_unattended
 from organizations.learners import learner_link
 from organizations.models import Membership, Organization, OrganizationLearner, Role
 
 DEMO_PASSWORD = "Pix-Demo-2026"
 DEMO_ORGANIZATION = {"name": "Collège Demo Dane Sco", "type": Organization.Type.SCO, "external_id": "0990001A"}
 STUDENT_COUNT = 30
+CLASS_SIZE = 20  # the 3e A, who take the teacher's campaigns
 DEMO_TARGET_PROFILE = "tp-rentree-3e"
 
 
@@ -51,7 +52,8 @@ class Command(BaseCommand):
         teacher = User.objects.get(email="enseignant@demo-dane-sco.test")
         wanted = [
             {"name": "3e A - Collecte de profils", "type": Campaign.Type.PROFILES_COLLECTION},
-            {"name": "3e A - Parcours de rentrée", "type": Campaign.Type.ASSESSMENT,
+            # Multiple sending: one pupil of the demo retries.
+            {"name": "3e A - Parcours de rentrée", "type": Campaign.Type.ASSESSMENT, "multiple_sendings": True,
              "target_profile": TargetProfile.objects.filter(pk=DEMO_TARGET_PROFILE).first(),
              "title": "Parcours de rentrée 3e",
              "custom_landing_page_text": "Bonjour à tous ! Répondez **seuls** et sans chercher sur Internet : "
@@ -64,18 +66,15 @@ class Command(BaseCommand):
                 self.stderr.write(f"Parcours {DEMO_TARGET_PROFILE} absent : lancez d'abord load_content.")
                 continue
             campaign_create(organization=organization, creator=teacher, owner=teacher, **fields)
-        now = timezone.now()
         pupils = list(User.objects.filter(email__startswith="eleve", email__endswith="@demo-dane-sco.test")
-                      .order_by("pk"))
-        for campaign in Campaign.objects.not_deleted().filter(organization=organization, creator=teacher):
-            if campaign.participations.exists():
-                continue
-            # Levels 1 to 5; most pupils sent their results, some did not finish or not send.
-            stages = ["shared"] * 14 + ["finished"] * 3 + ["started"] * 3
-            cast = [(pupil, 1 + (index * 7) % 5, stage) for index, (pupil, stage) in enumerate(zip(pupils, stages))]
-            if not campaign.is_assessment:
-                cast = [(pupil, level, "shared" if stage != "started" else "finished") for pupil, level, stage in cast]
-            play(campaign, cast, now=now)
+                      .order_by("pk"))[:CLASS_SIZE]
+        campaigns = {campaign.type: campaign for campaign in
+                     Campaign.objects.not_deleted().filter(organization=organization, creator=teacher)}
+        evaluation = campaigns.get(Campaign.Type.ASSESSMENT)
+        collection = campaigns.get(Campaign.Type.PROFILES_COLLECTION)
+        if evaluation is None or collection is None or evaluation.participations.exists():
+            return
+        demo_class(evaluation, collection, pupils, now=timezone.now())
 
     def _student_base(self, organization):
         """The school's SIECLE export, imported through the real import; the demo accounts
@@ -83,12 +82,8 @@ class Command(BaseCommand):
         if not OrganizationLearner.objects.filter(organization=organization).exists():
             admin = User.objects.get(email="correspondant@demo-dane-sco.test")
             data = siecle_xml(organization.external_id, demo_students())
-            now = timezone.now()
-            job = learner_import_request(
-                organization=organization, user=admin, filename="ElevesSansAdresses.xml", data=data, now=now,
-                enqueue=False,
-            )
-            learner_import_run(job.pk, now=now)
+            learner_import_unattended(organization=organization, user=admin, filename="ElevesSansAdresses.xml",
+                                      data=data, now=timezone.now())
         for number in range(1, STUDENT_COUNT + 1):
             user = User.objects.get(email=f"eleve{number}@demo-dane-sco.test")
             learner = OrganizationLearner.objects.get(organization=organization, national_student_id=demo_ine(number))

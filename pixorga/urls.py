@@ -23,6 +23,7 @@ urlpatterns = [
     path("compte/", account_views.account_home, name="account_home"),
     path("compte/supprimer/", account_views.account_delete_page, name="account_delete"),
     path("compte/", include("allauth.urls")),
+    path("sso/", include("sso.urls")),
     path("", include("participations.urls")),
     path("", include("assessments.urls")),
     path("orga/", include("organizations.urls")),

@@ -37,6 +37,9 @@ class FirstVisitForm(forms.Form):
 class OidcProviderForm(forms.ModelForm):
     """The secret is typed once and stored sealed; it is never shown again."""
 
+    discovery_url = forms.URLField(
+        label=_("URL de découverte (.well-known/openid-configuration)"), assume_scheme="https", max_length=200,
+    )
     client_secret = forms.CharField(
         label=_("Secret client"), required=False, strip=True,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),

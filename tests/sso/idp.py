@@ -37,13 +37,13 @@ def key_pair(directory: Path, name: str) -> tuple[Path, Path]:
     return key_file, cert_file
 
 
-def _idp_settings(key_file, cert_file, sp_metadata=None) -> dict:
+def _idp_settings(key_file, cert_file, sp_metadata=()) -> dict:
     return {
         "entityid": IDP_ENTITY_ID,
         "xmlsec_binary": shutil.which("xmlsec1"),
         "key_file": str(key_file),
         "cert_file": str(cert_file),
-        "metadata": {"inline": [sp_metadata]} if sp_metadata else {},
+        "metadata": {"inline": list(sp_metadata)} if sp_metadata else {},
         "service": {"idp": {
             "endpoints": {"single_sign_on_service": [(IDP_SSO_URL, saml2.BINDING_HTTP_REDIRECT)]},
             "policy": {"default": {"lifetime": {"minutes": 15}}},
@@ -62,20 +62,22 @@ def idp_metadata(key_file, cert_file) -> str:
 class FakeGar:
     """The IdP, once the SP's metadata is known."""
 
-    def __init__(self, key_file, cert_file, sp_metadata: str):
+    def __init__(self, key_file, cert_file, sp_metadata: list[str]):
         config = IdPConfig()
         config.load(_idp_settings(key_file, cert_file, sp_metadata))
         self.server = Server(config=config)
         self.key_file, self.cert_file = key_file, cert_file
 
-    def response(self, *, ido="IDO-123", first_name="Ada", last_name="Lovelace", sp_entity_id, destination,
-                 in_response_to=None, sign_response=True, sign_assertion=True, attributes=None) -> str:
+    def response(self, *, ido="IDO-123", first_name="Ada", last_name="Lovelace", sp_entity_id=None,
+                 destination=None, in_response_to=None, sign_response=True, sign_assertion=True,
+                 attributes=None) -> str:
         """A SAML response as the GAR posts it (base64), IdP-initiated unless in_response_to."""
         identity = attributes if attributes is not None else {
             "IDO": [ido], "PRE": [first_name], "NOM": [last_name], "UAI": ["0751234A"],
         }
         xml = self.server.create_authn_response(
-            identity=identity, in_response_to=in_response_to, destination=destination, sp_entity_id=sp_entity_id,
+            identity=identity, in_response_to=in_response_to, destination=destination or self.acs,
+            sp_entity_id=sp_entity_id or self.sp_entity_id,
             name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=ido), sign_response=sign_response,
             sign_assertion=sign_assertion,
             authn={"class_ref": saml2.saml.AUTHN_PASSWORD, "authn_auth": IDP_ENTITY_ID},

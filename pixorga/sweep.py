@@ -19,6 +19,7 @@ from organizations.learner_import import MAX_ATTEMPTS as IMPORT_ATTEMPTS
 from organizations.learner_import import STALE_AFTER as IMPORT_STALE
 from organizations.models import LearnerImport
 from organizations.tasks import invitation_emails_resend, run_learner_import
+from sso.services import used_assertions_forget
 
 from .heartbeat import forget_gone, orphaned
 from .queue import send
@@ -56,8 +57,10 @@ def requeue_stale_jobs(*, now) -> dict[str, int]:
 
 def sweep(*, now) -> dict[str, int]:
     """What Celery beat runs every 30 s (or cron, `manage.py requeue_jobs`): the lost
-    jobs, then the rows that only age (heartbeats of gone workers, old sign-in failures)."""
+    jobs, then the rows that only age (heartbeats of gone workers, old sign-in failures, expired
+    SAML assertions)."""
     sent = requeue_stale_jobs(now=now)
     forget_gone(now=now)
     login_failures_forget(now=now)
+    used_assertions_forget(now=now)
     return sent

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from organizations.learners import LearnerError, account_taken, learner_account_holder, learner_find, learner_link
 from organizations.reconciliation import username_base
 
-from .identities import ExternalUser
+from .identities import ExternalUser, complement_changes
 from .models import ExternalIdentity, UsedSamlAssertion
 
 logger = logging.getLogger(__name__)
@@ -63,8 +63,8 @@ def used_assertions_forget(*, now) -> int:
 def identity_sign_in(*, identity: ExternalIdentity, person: ExternalUser, now) -> None:
     """A later visit: the names the provider sends now replace those kept if they changed."""
     fields = {"last_login_at": now}
-    if identity.complement != person.complement:
-        fields["complement"] = person.complement
+    if (changed := complement_changes(identity.complement, person)) is not None:
+        fields["complement"] = changed
         logger.info("external identity %s: names updated by %s", identity.pk, identity.provider)
     ExternalIdentity.objects.filter(pk=identity.pk).update(**fields)
 

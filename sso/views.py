@@ -50,6 +50,9 @@ def _safe_next(url):
 def _arrive(request, person, next_url=""):
     """The provider vouched for this person: sign him in, or start his first visit."""
     identity = selectors.identity_of(provider=person.provider, external_id=person.external_id)
+    if identity is None and request.user.is_authenticated:
+        request.session[TOKEN_KEY] = services.external_user_token(person)
+        return redirect("sso:attach")
     if identity is None:
         return redirect(reverse("sso:first_visit") + "?jeton=" + services.external_user_token(person))
     services.identity_sign_in(identity=identity, person=person, now=timezone.now())

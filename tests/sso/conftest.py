@@ -1,6 +1,7 @@
 import shutil
 
 import pytest
+import saml2
 from saml2.config import SPConfig
 from saml2.metadata import create_metadata_string
 
@@ -23,7 +24,7 @@ def _other_sp_metadata(key_file, cert_file) -> str:
     config.load({
         "entityid": OTHER_SP, "xmlsec_binary": shutil.which("xmlsec1"), "key_file": str(key_file),
         "cert_file": str(cert_file),
-        "service": {"sp": {"endpoints": {"assertion_consumer_service": [(ACS, "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST")]}}},
+        "service": {"sp": {"endpoints": {"assertion_consumer_service": [(ACS, saml2.BINDING_HTTP_POST)]}}},
     })
     return create_metadata_string(None, config=config, valid=24).decode()
 

@@ -31,7 +31,8 @@ from .models import GAR, OidcProvider
 logger = logging.getLogger(__name__)
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
-TOKEN_KEY = "sso_external_user"
+PENDING_COOKIE = "sso_external_user"
+PENDING_PATH = "/sso/"
 # The GAR posts back cross-site: with SameSite=Lax the session cookie does not come with it,
 # so what the ACS needs from the login request waits in the cache, by request id.
 PENDING_PREFIX = "sso:gar:pending:"
@@ -43,6 +44,22 @@ def _refused(request, message, status=403):
     return render(request, "sso/refused.html", {"message": message}, status=status)
 
 
+def _with_pending(response, person):
+    """The unknown person rides in a cookie of /sso/, signed and short-lived, not in an
+    address: a link cannot hand someone else's ENT identity to a pupil, and the cookie set by
+    the ACS's response survives the cross-site POST that a session change would not."""
+    response.set_cookie(
+        PENDING_COOKIE, services.external_user_token(person), max_age=settings.SSO_EXTERNAL_USER_TOKEN_SECONDS,
+        path=PENDING_PATH, secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
+    )
+    return response
+
+
+def _done(response):
+    response.delete_cookie(PENDING_COOKIE, path=PENDING_PATH, samesite="Lax")
+    return response
+
+
 def _safe_next(url):
     return url if url and url_has_allowed_host_and_scheme(url, allowed_hosts=None) else ""
 
@@ -50,11 +67,8 @@ def _safe_next(url):
 def _arrive(request, person, next_url=""):
     """The provider vouched for this person: sign him in, or start his first visit."""
     identity = selectors.identity_of(provider=person.provider, external_id=person.external_id)
-    if identity is None and request.user.is_authenticated:
-        request.session[TOKEN_KEY] = services.external_user_token(person)
-        return redirect("sso:attach")
     if identity is None:
-        return redirect(reverse("sso:first_visit") + "?jeton=" + services.external_user_token(person))
+        return _with_pending(redirect("sso:attach" if request.user.is_authenticated else "sso:first_visit"), person)
     services.identity_sign_in(identity=identity, person=person, now=timezone.now())
     login(request, identity.user, backend=BACKEND)
     logger.info("user %s signed in through %s", identity.user_id, person.provider)
@@ -133,7 +147,7 @@ def oidc_callback(request, slug):
 
 
 def _pending_person(request):
-    return services.external_user_from_token(request.session.get(TOKEN_KEY, ""))
+    return services.external_user_from_token(request.COOKIES.get(PENDING_COOKIE, ""))
 
 
 def provider_name(provider: str) -> str:
@@ -156,10 +170,6 @@ def _find_campaign(form):
 
 def first_visit(request):
     """"Première connexion par l'ENT": the code of a campaign of his school and his birth date."""
-    if "jeton" in request.GET:
-        # Off the address at once: it would stay in the history of a shared computer.
-        request.session[TOKEN_KEY] = request.GET["jeton"]
-        return redirect("sso:first_visit")
     person = _pending_person(request)
     if person is None:
         return _refused(request, NO_TOKEN, status=400)
@@ -178,9 +188,8 @@ def first_visit(request):
             logger.info("first %s visit refused (%s) in campaign %s", person.provider, error.code, campaign.pk)
             form.add_error(None, error.message)
         else:
-            del request.session[TOKEN_KEY]
             login(request, user, backend=BACKEND)
-            return redirect("participations:entry", campaign.code)
+            return _done(redirect("participations:entry", campaign.code))
     return _first_visit_page(request, form, person)
 
 
@@ -201,8 +210,7 @@ def attach(request):
         except LearnerError as error:
             logger.warning("%s sign-in not attached to user %s: %s", person.provider, request.user.pk, error.code)
             return _refused(request, error.message)
-        del request.session[TOKEN_KEY]
         messages.success(request, _("Vous pourrez désormais vous connecter avec %(name)s.")
                          % {"name": provider_name(person.provider)})
-        return redirect(settings.LOGIN_REDIRECT_URL)
+        return _done(redirect(settings.LOGIN_REDIRECT_URL))
     return render(request, "sso/attach.html", {"person": person, "provider_name": provider_name(person.provider)})

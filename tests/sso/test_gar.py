@@ -45,8 +45,7 @@ def post_to_acs(client, saml_response):
 
 def first_visit(client, gar, campaign, birthdate="14/03/2012", **identity):
     arrival = post_to_acs(client, gar.response(**identity))
-    assert arrival.status_code == 302 and arrival.url.startswith(reverse("sso:first_visit") + "?jeton=")
-    client.get(arrival.url)
+    assert arrival.status_code == 302 and arrival.url == reverse("sso:first_visit")
     return client.post(reverse("sso:first_visit"), {"code": campaign.code, "birthdate": birthdate})
 
 
@@ -69,11 +68,13 @@ def test_without_the_gar_settings_its_pages_do_not_exist(client, db, settings):
 def test_an_unknown_gar_user_gets_no_account_before_he_is_found_in_his_school(client, gar, campaign, pupil):
     arrival = post_to_acs(client, gar.response(ido="IDO-ADA"))
 
-    assert arrival.status_code == 302 and "jeton=" in arrival.url
+    assert arrival.status_code == 302 and arrival.url == reverse("sso:first_visit")
     assert not ExternalIdentity.objects.exists() and User.objects.count() == 1  # the campaign's creator
-    page = client.get(client.get(arrival.url).url)
+    pending = arrival.cookies["sso_external_user"]
+    assert pending["path"] == "/sso/" and pending["httponly"] and pending["samesite"] == "Lax"
+    assert int(pending["max-age"]) == 3600
+    page = client.get(arrival.url)
     assert "Bienvenue Ada" in text(page) and "Code du parcours" in text(page)
-    assert "jeton" not in page.wsgi_request.get_full_path()
 
 
 def test_the_first_visit_creates_a_gar_account_linked_to_the_pupil(client, gar, campaign, pupil):
@@ -135,7 +136,7 @@ def test_a_wrong_campaign_code_is_refused_in_french(client, gar, campaign, pupil
 
 
 def test_a_forged_token_is_refused(client, gar):
-    client.get(reverse("sso:first_visit") + "?jeton=forged")
+    client.cookies["sso_external_user"] = "forged"
 
     response = client.get(reverse("sso:first_visit"))
 
@@ -185,7 +186,7 @@ def test_later_visits_sign_in_directly_and_update_changed_names(client, gar, cam
 
 def test_an_existing_pix_account_attaches_the_gar_after_signing_in(client, gar, student):
     arrival = post_to_acs(client, gar.response(ido="IDO-ADA"))
-    page = client.get(client.get(arrival.url).url)
+    page = client.get(arrival.url)
     login_link = f"{reverse('account_login')}?next={reverse('sso:attach')}"
     assert login_link in page.content.decode()
 
@@ -202,7 +203,7 @@ def test_an_existing_pix_account_attaches_the_gar_after_signing_in(client, gar, 
 
 def test_a_gar_identity_of_another_account_cannot_be_attached(client, gar, student, caplog):
     ExternalIdentity.objects.create(provider="GAR", external_id="IDO-ADA", user=UserFactory(is_active=False))
-    client.get(post_to_acs(client, gar.response(ido="IDO-ADA")).url)
+    post_to_acs(client, gar.response(ido="IDO-ADA"))
     client.force_login(student)
 
     with caplog.at_level(logging.WARNING, logger="sso.views"):
@@ -289,6 +290,12 @@ def test_an_external_user_token_expires_after_an_hour(client, gar, campaign, pup
     arrival = post_to_acs(client, gar.response())
     settings.SSO_EXTERNAL_USER_TOKEN_SECONDS = -1
 
-    response = client.get(client.get(arrival.url).url)
+    response = client.get(arrival.url)
 
     assert response.status_code == 400 and "Votre connexion par l'ENT a expiré." in text(response)
+
+
+def test_the_pending_identity_is_forgotten_once_the_account_is_made(client, gar, campaign, pupil):
+    response = first_visit(client, gar, campaign)
+
+    assert response.cookies["sso_external_user"].value == "" and client.get(reverse("sso:first_visit")).status_code == 400

@@ -174,3 +174,14 @@ def test_a_disabled_provider_is_not_offered(client, op, provider):
 
     assert client.get(reverse("sso:oidc_login", args=["e-lyco"])).status_code == 404
     assert "e-lyco" not in text(client.get(reverse("account_login")))
+
+
+def test_the_sign_in_page_reads_the_providers_in_one_query(client, db, django_assert_num_queries):
+    for number in range(5):
+        OidcProvider.objects.create(slug=f"ent-{number}", name=f"ENT {number}", discovery_url=DISCOVERY, client_id="x")
+
+    # The session is not read (anonymous, no cookie): the providers' list is the only query.
+    with django_assert_num_queries(1):
+        page = text(client.get(reverse("account_login")))
+
+    assert all(f"Se connecter avec ENT {number}" in page for number in range(5))

@@ -6,6 +6,7 @@ signatures (xmlsec1), the audience, the destination and the validity window; wha
 comes back here as a SamlRefused with a French message, logged by the view."""
 
 import base64
+import calendar
 import functools
 import logging
 import shutil
@@ -20,6 +21,7 @@ from saml2.config import SPConfig
 from saml2.metadata import create_metadata_string
 from saml2.response import StatusError
 from saml2.sigver import SignatureError
+from saml2.time_util import str_to_time
 from saml2.validate import ResponseLifetimeExceed, ToEarly
 
 from .identities import ExternalUser, external_user
@@ -98,14 +100,14 @@ def login_redirect(*, relay_state: str = "") -> tuple[str, str]:
 
 
 def _not_on_or_after(assertion) -> datetime:
+    """When the assertion stops being valid: until then, it must not be used twice. pysaml2
+    has checked that a bearer confirmation carries one."""
     moments = [confirmation.subject_confirmation_data.not_on_or_after
                for confirmation in assertion.subject.subject_confirmation
                if confirmation.subject_confirmation_data is not None]
     if assertion.conditions is not None and assertion.conditions.not_on_or_after:
         moments.append(assertion.conditions.not_on_or_after)
-    parsed = [datetime.strptime(moment.rstrip("Z").split(".")[0], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
-              for moment in moments if moment]
-    return min(parsed)
+    return min(datetime.fromtimestamp(calendar.timegm(str_to_time(moment)), tz=UTC) for moment in moments if moment)
 
 
 def read_response(saml_response: str) -> Assertion:

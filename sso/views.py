@@ -105,7 +105,10 @@ def gar_acs(request):
     except services.Replayed as replay:
         logger.warning("GAR response refused (REPLAYED): assertion %s already used", replay)
         return _refused(request, saml.REPLAYED)
-    next_url = cache.get(PENDING_PREFIX + assertion.in_response_to) if assertion.in_response_to else ""
+    next_url = ""
+    if assertion.in_response_to:
+        next_url = cache.get(PENDING_PREFIX + assertion.in_response_to, "")
+        cache.delete(PENDING_PREFIX + assertion.in_response_to)
     return _arrive(request, assertion.person, next_url)
 
 

@@ -15,6 +15,7 @@ from assessments.models import Assessment
 from learning_content.models import TargetProfile
 from organizations.models import LoginGeneration, Membership, Role
 from pixorga.sealed import seal
+from sso.models import OidcProvider
 from tests.factories import (
     CampaignFactory,
     InvitationFactory,
@@ -97,6 +98,9 @@ MATRIX = {
     "assessments:checkpoint": ("get", lambda w: {"assessment_id": w.assessment.pk}, pupil_own()),
     "assessments:competence_evaluate": ("post", lambda w: {"competence_id": "comp-1.1"}, pupil_code()),
     "assessments:competence_result": ("get", lambda w: {"competence_id": "comp-1.1"}, pupil_code()),
+    # Sign-in through a provider is for anyone; a provider not enabled does not exist.
+    "sso:oidc_login": ("get", lambda w: {"slug": w.disabled_provider.slug}, {role: NOT_FOUND for role in ROLES}),
+    "sso:oidc_callback": ("get", lambda w: {"slug": w.disabled_provider.slug}, {role: NOT_FOUND for role in ROLES}),
 }
 
 
@@ -154,6 +158,8 @@ def world(db, settings, tmp_path):
                                                  requested_at=timezone.now(), finished_at=timezone.now(),
                                                  data=seal(b"Classe;Nom", purpose="learner-logins"))
     w.invitation = InvitationFactory(organization=school)
+    w.disabled_provider = OidcProvider.objects.create(slug="ent-ferme", name="ENT fermé", enabled=False,
+                                                      discovery_url="https://ent.test/", client_id="x")
     w.token = "jeton-de-la-matrice"
     InvitationFactory(organization=school, token=w.token)
     return w

@@ -178,6 +178,9 @@ def first_visit(request):
         return _refused(request, NO_TOKEN, status=400)
     form = FirstVisitForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and (campaign := _find_campaign(form)):
+        if not request.session.session_key:
+            # The throttle counts per session: without one, every anonymous pupil would share it.
+            request.session.save()
         if throttle.is_blocked(request, throttle.IDENTITIES):
             form.add_error(None, _("Trop de tentatives. Patientez une minute avant de réessayer."))
             return _first_visit_page(request, form, person, status=429)

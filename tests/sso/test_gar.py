@@ -299,3 +299,13 @@ def test_the_pending_identity_is_forgotten_once_the_account_is_made(client, gar,
     response = first_visit(client, gar, campaign)
 
     assert response.cookies["sso_external_user"].value == "" and client.get(reverse("sso:first_visit")).status_code == 400
+
+
+def test_guessing_birth_dates_is_throttled_per_pupil(client, gar, campaign, pupil):
+    for day in range(1, 11):
+        assert first_visit(client, gar, campaign, birthdate=f"{day:02d}/01/2012").status_code == 200
+    other_pupil = type(client)()
+
+    blocked = client.post(reverse("sso:first_visit"), {"code": campaign.code, "birthdate": "14/03/2012"})
+    assert blocked.status_code == 429 and "Trop de tentatives." in text(blocked)
+    assert first_visit(other_pupil, gar, campaign, ido="IDO-OTHER").status_code == 302

@@ -47,7 +47,7 @@ class OidcProvider(models.Model):
     name = models.CharField(_("nom affiché"), max_length=100)
     discovery_url = models.URLField(_("URL de découverte (.well-known/openid-configuration)"))
     client_id = models.CharField(_("identifiant client"), max_length=255)
-    # Fernet-sealed (pixorga.sealed): a database dump does not hold it in clear.
+    # Fernet-sealed (lib.sealed): a database dump does not hold it in clear.
     client_secret_sealed = models.BinaryField(_("secret client (chiffré)"), blank=True, default=b"", editable=False)
     client_secret_env = models.CharField(
         _("variable d'environnement du secret"), max_length=100, blank=True,

@@ -17,7 +17,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from pixorga.sealed import Unreadable, seal, unseal
+from lib.sealed import Unreadable, seal, unseal
 
 from .identities import DEFAULT_OIDC_MAPPING, ExternalUser, external_user
 

@@ -15,7 +15,13 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from organizations.learners import LearnerError, account_taken, learner_account_holder, learner_find, learner_link
+from organizations.learners import (
+    LearnerError,
+    account_taken,
+    learner_account_holder,
+    learner_find,
+    learner_link,
+)
 from organizations.reconciliation import username_base
 
 from .identities import ExternalUser, complement_changes

@@ -21,8 +21,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from campaigns.models import Campaign
+from lib import throttle
 from organizations.learners import LearnerError
-from participations import throttle
 
 from . import oidc, saml, selectors, services
 from .forms import FirstVisitForm

@@ -1,18 +1,15 @@
 """The pupil's home after signing in, and the test as a focused screen (features §B.8, §B.12)."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 from tests.factories import CampaignFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-# The first challenge is picked from the assessment's id (algorithm.hash_int), and PostgreSQL's
-# sequences go on across tests: depending on the tests before, it may be a timed one, whose
-# page first announces it.
-FIRST_QUESTION = re.compile(r"^(Question 1 / 5|Question chronométrée)$")
+# The first question is picked from the assessment's id (algorithm._pick): sequences start
+# again at each test so that the pick, hence the question shown, does not depend on the tests
+# run before (on PostgreSQL a flush keeps them, and an id of a timed question failed here).
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, reset_sequences=True)]
 
 
 def test_the_pupil_starts_from_his_dashboard_pauses_and_resumes(visitor, school, teacher, student, referential):
@@ -28,7 +25,7 @@ def test_the_pupil_starts_from_his_dashboard_pauses_and_resumes(visitor, school,
     page = visitor.click("button", "Accéder au parcours")
     page = visitor.click("button", "Je commence")
 
-    expect(page.get_by_role("heading", level=1)).to_have_text(FIRST_QUESTION)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Question 1 / 5")
     expect(page.get_by_text("Épreuve pour l'évaluation : Parcours de rentrée 3e")).to_be_visible()
     expect(page.get_by_role("navigation", name="Menu principal")).to_have_count(0)
     expect(page.get_by_role("link", name="Mes parcours")).to_have_count(0)
@@ -43,7 +40,7 @@ def test_the_pupil_starts_from_his_dashboard_pauses_and_resumes(visitor, school,
     card = page.get_by_role("listitem").filter(has_text="Parcours de rentrée 3e")
     expect(card.get_by_text("En cours")).to_be_visible()
     page = visitor.follow(card.get_by_role("link", name="Reprendre"))
-    expect(page.get_by_role("heading", level=1)).to_have_text(FIRST_QUESTION)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Question 1 / 5")
 
 
 def test_the_dashboard_fits_a_phone_with_everything_on_it(visitor, page, school, teacher, student, referential):

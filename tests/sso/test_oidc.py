@@ -105,8 +105,8 @@ def test_missing_names_are_read_from_userinfo(client, op, provider, student):
 
 def test_an_invited_member_signs_in_to_pix_orga_through_the_provider(client, op, provider, school, correspondent):
     InvitationFactory(organization=school, email="rosa@college.test", token="tok")
-    client.post(reverse("orga:invitation", args=["tok"]), {
-        "action": "signup", "first_name": "Rosa", "last_name": "Parks", "password": "Motdepasse1", "accept_terms": "on",
+    client.post(reverse("orga:invitation_signup", args=["tok"]), {
+        "first_name": "Rosa", "last_name": "Parks", "password": "Motdepasse1", "accept_terms": "on",
     })
     rosa = get_user(client)
     assert rosa.email == "rosa@college.test"

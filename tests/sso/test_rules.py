@@ -2,7 +2,13 @@
 
 import pytest
 
-from sso.identities import DEFAULT_GAR_MAPPING, DEFAULT_OIDC_MAPPING, ExternalUser, complement_changes, external_user
+from sso.identities import (
+    DEFAULT_GAR_MAPPING,
+    DEFAULT_OIDC_MAPPING,
+    ExternalUser,
+    complement_changes,
+    external_user,
+)
 from sso.oidc import id_token_problem
 
 

@@ -12,7 +12,7 @@ from lib.durations import duration_label
 from organizations.access import orga_member_required
 from participations.models import KnowledgeElementSnapshot
 
-from . import analysis_tasks, recommendation
+from . import analysis_tasks, recommendation, selectors
 from .models import JobStatus
 
 # While a computation is pending, the page asks for its status this often.
@@ -91,6 +91,7 @@ def analysis_tab(request, campaign_id):
         "descending": descending,
         "recommendations": displayed_recommendations(data.get("recommendations", []), descending=descending),
         "competences": data.get("competences", []),
+        "badge_shares": selectors.badge_shares(campaign) if shown else [],
     })
 
 

@@ -6,7 +6,7 @@ DEV := DJANGO_DEBUG=1 PIXORGA_EMBEDDED=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast lint messages bench audit install chromium migrate content demo worker clean help
+.PHONY: run test test-fast lint messages bench audit install chromium xmlsec migrate content demo worker clean help
 
 help:
 	@echo "make run    – installe, prépare la base (SQLite) et sert le site sur http://$(HOST):$(PORT)"
@@ -25,7 +25,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	fi
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed xmlsec
 
 migrate: install
 	$(DEV) $(PY) manage.py migrate --noinput
@@ -51,6 +51,14 @@ chromium:
 		echo "Installation de Chromium (paquet Debian)…"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium; \
+	}
+
+# Debian's xmlsec1: pysaml2 signs and checks the GAR's SAML messages with it.
+xmlsec:
+	@command -v xmlsec1 >/dev/null 2>&1 || { \
+		echo "Installation de xmlsec1 (paquet Debian)…"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends xmlsec1; \
 	}
 
 # The app graph of docs/architecture.md (pyproject.toml, [tool.importlinter]) and ruff's rules.

@@ -99,6 +99,14 @@ def _reconcile_by_ine(*, organization, user) -> OrganizationLearner | None:
 def learner_match(*, organization, user, first_name: str, last_name: str, birthdate) -> OrganizationLearner:
     """"Rejoignez l'organisation": the pupil of the base with that birthdate whose names match,
     strictly then with a typo or two; refused with Pix's codes when another account holds him."""
+    learner = learner_find(organization=organization, first_name=first_name, last_name=last_name, birthdate=birthdate)
+    _check_can_link(learner, user)
+    return learner
+
+
+def learner_find(*, organization, first_name: str, last_name: str, birthdate) -> OrganizationLearner:
+    """The only active pupil of the base born that day whose names match (§10.6), whoever
+    holds him; LearnerError NOT_FOUND otherwise."""
     rows = OrganizationLearner.objects.active().filter(organization=organization, birthdate=birthdate)
     learners = {learner.pk: learner for learner in rows}
     matched = match_learner(
@@ -114,16 +122,30 @@ def learner_match(*, organization, user, first_name: str, last_name: str, birthd
     )
     if matched is None:
         raise LearnerError("NOT_FOUND", NOT_FOUND_MESSAGE)
-    learner = learners[matched]
-    _check_can_link(learner, user)
-    return learner
+    return learners[matched]
+
+
+def learner_account_holder(learner):
+    """The account that already is this pupil, and whether it is in his school: linked to
+    this record, or to his record in another school (same INE). None when he has none."""
+    if learner.user_id is not None:
+        return learner.user, True
+    if learner.national_student_id:
+        elsewhere = (
+            OrganizationLearner.objects.alive().filter(national_student_id=learner.national_student_id)
+            .exclude(organization_id=learner.organization_id).exclude(user__isnull=True)
+            .select_related("user").first()
+        )
+        if elsewhere is not None:
+            return elsewhere.user, False
+    return None
 
 
 def _check_can_link(learner, user) -> None:
     if learner.user_id == user.pk:
         return
     if learner.user_id is not None:
-        raise _account_taken(learner.user, same_school=True)
+        raise account_taken(learner.user, same_school=True)
     mine = OrganizationLearner.objects.alive().filter(user=user)
     if mine.filter(organization_id=learner.organization_id).exists():
         raise LearnerError(
@@ -136,13 +158,15 @@ def _check_can_link(learner, user) -> None:
             .select_related("user").first()
         )
         if elsewhere is not None:
-            raise _account_taken(elsewhere.user, same_school=False)
+            raise account_taken(elsewhere.user, same_school=False)
     others = list(mine.values_list("national_student_id", "birthdate"))
     if others and all(ine != learner.national_student_id and born != learner.birthdate for ine, born in others):
         raise LearnerError("R90", _("Il semblerait qu'un élève utilise déjà ce compte. (Code R90)"))
 
 
-def _account_taken(user, *, same_school: bool) -> LearnerError:
+def account_taken(user, *, same_school: bool) -> LearnerError:
+    """Pix's R31/R32 (this school) and R11/R12 (a previous one): the pupil already has an
+    account, named by its obfuscated login."""
     login = obfuscated_login(user)
     if same_school:
         if user.email:
@@ -181,7 +205,7 @@ def learner_link(*, learner, user) -> OrganizationLearner:
         learner.refresh_from_db()
         if learner.user_id == user.pk:
             return learner
-        raise _account_taken(learner.user, same_school=True) if learner.user_id else LearnerError(
+        raise account_taken(learner.user, same_school=True) if learner.user_id else LearnerError(
             "R70", _("Votre compte Pix est déjà associé à un autre élève de cet établissement. (Code R70)")
         )
     learner.user = user

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "analysis",
     "privacy",
     "demo",
+    "sso",
 ]
 
 MIDDLEWARE = [
@@ -278,6 +279,26 @@ EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", default=24)
 # The highest level a competence can reach (the real code's default is 5).
 PIX_MAX_REACHABLE_LEVEL = env.int("PIX_MAX_REACHABLE_LEVEL", default=5)
 
+# Sign-in through the school's ENT (sso/): the GAR over SAML, OIDC providers from the admin.
+PUBLIC_URL = env.str("PUBLIC_URL", default="http://localhost:8000").rstrip("/")
+GAR_SP_ENTITY_ID = env.str("GAR_SP_ENTITY_ID", default=f"{PUBLIC_URL}/sso/gar/metadata/")
+GAR_SP_ACS_URL = f"{PUBLIC_URL}/sso/gar/acs/"
+GAR_SP_KEY_FILE = env.str("GAR_SP_KEY_FILE", default="")
+GAR_SP_CERT_FILE = env.str("GAR_SP_CERT_FILE", default="")
+# The IdP's metadata XML, inline or from a file; without it (and the SP's key) GAR is off.
+GAR_IDP_METADATA = env.str("GAR_IDP_METADATA", default="")
+if not GAR_IDP_METADATA and env.str("GAR_IDP_METADATA_FILE", default=""):
+    GAR_IDP_METADATA = Path(env.str("GAR_IDP_METADATA_FILE")).read_text()
+GAR_ATTRIBUTE_MAPPING = {
+    "external_id": "IDO", "first_name": "PRE", "last_name": "NOM",
+    **env.json("GAR_ATTRIBUTE_MAPPING", default={}),
+}
+GAR_ACCEPTED_CLOCK_SKEW_SECONDS = env.int("GAR_ACCEPTED_CLOCK_SKEW_SECONDS", default=60)
+GAR_METADATA_VALID_HOURS = 24
+# How long an unknown ENT user has to find his school record (Pix: 1 h).
+SSO_EXTERNAL_USER_TOKEN_SECONDS = env.int("SSO_EXTERNAL_USER_TOKEN_SECONDS", default=3600)
+OIDC_HTTP_TIMEOUT_SECONDS = 5
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -290,5 +311,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # pysaml2 logs whole assertions (names, identifiers) at INFO and DEBUG.
+        "saml2": {"level": "WARNING"},
     },
 }

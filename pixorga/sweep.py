@@ -11,6 +11,7 @@ from accounts.services import login_failures_forget
 from analysis.tasks import requeue_lost as analysis_requeue_lost
 from lib.heartbeat import forget_gone
 from organizations.tasks import requeue_lost as organizations_requeue_lost
+from sso.services import used_assertions_forget
 
 logger = logging.getLogger(__name__)
 
@@ -24,8 +25,10 @@ def requeue_stale_jobs(*, now) -> dict[str, int]:
 
 def sweep(*, now) -> dict[str, int]:
     """What Celery beat runs every 30 s (or cron, `manage.py requeue_jobs`): the lost
-    jobs, then the rows that only age (heartbeats of gone workers, old sign-in failures)."""
+    jobs, then the rows that only age (heartbeats of gone workers, old sign-in failures, expired
+    SAML assertions)."""
     sent = requeue_stale_jobs(now=now)
     forget_gone(now=now)
     login_failures_forget(now=now)
+    used_assertions_forget(now=now)
     return sent

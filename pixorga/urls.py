@@ -25,6 +25,7 @@ urlpatterns = [
     path("compte/premier-mot-de-passe/", accounts_views.first_password, name="first_password"),
     path("compte/", include(privacy_urls.account_patterns)),
     path("compte/", include("allauth.urls")),
+    path("sso/", include("sso.urls")),
     path("", include("participations.urls")),
     path("", include("assessments.urls")),
     # The Orga home belongs to the orga namespace but reads campaigns and results, above

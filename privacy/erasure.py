@@ -10,7 +10,8 @@ the retention job. Each erasure is one transaction; files are unlinked once it c
   record uses it; a personal account (e-mail) is his: it is only unlinked.
 - An account (`account_erase`): answers, knowledge elements and evaluations deleted,
   participations detached, links to pupils' records cut (the records a school built from the
-  account, in schools that do not import their base, are erased), memberships disabled,
+  account, in schools that do not import their base, are erased), its ENT identities (GAR,
+  OIDC: identifier and names) deleted, memberships disabled,
   invitations to its address deleted; the row keeps no name, login nor usable password.
 - The sent snapshots hold no user id (participations.models): once detached, nothing links
   the statistics to anyone.
@@ -36,6 +37,7 @@ from organizations.learner_logins import login_files_discard
 from organizations.learners import ANONYMIZED, learner_anonymize
 from organizations.models import Invitation, LearnerImport, Membership, OrganizationLearner, Role
 from participations.models import CampaignParticipation
+from sso.models import ExternalIdentity
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +126,7 @@ def account_erase(*, user, now) -> Erased:
         KnowledgeElement.objects.filter(user=user).delete()
         Assessment.objects.filter(user=user).delete()
         EmailAddress.objects.filter(user=user).delete()
+        ExternalIdentity.objects.filter(user=user).delete()
         Membership.objects.filter(user=user, disabled_at__isnull=True).update(disabled_at=now)
         if user.email:
             Invitation.objects.filter(email__iexact=user.email).delete()

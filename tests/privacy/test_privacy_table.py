@@ -25,6 +25,9 @@ from organizations.models import LearnerImport, LoginGeneration, Membership, Org
 from participations.models import CampaignParticipation, KnowledgeElementSnapshot
 from participations.services import participation_share
 from pixorga.sweep import sweep
+from sso.identities import ExternalUser
+from sso.models import ExternalIdentity, UsedSamlAssertion
+from sso.services import assertion_consume, identity_sign_in
 from tests.conftest import PASSWORD
 from tests.factories import CampaignFactory, LearnerFactory, ParticipationFactory, UserFactory
 from tests.utils import text
@@ -65,6 +68,9 @@ TESTED = {
     "Échecs de connexion : adresse réseau (un /64 en IPv6) et empreinte SHA-256 de l'identifiant tapé, "
     "nombre d'échecs, fin du blocage": "test_sign_in_failures",
     "Exports CSV/XLSX": "test_exports",
+    "Identité ENT (GAR ou fournisseur OpenID Connect) : identifiant de la personne chez ce fournisseur, prénom et "
+    "nom envoyés": "test_ent_identities",
+    "Réponses SAML déjà utilisées : identifiant de l'assertion et fin de validité": "test_used_saml_responses",
 }
 
 
@@ -328,3 +334,37 @@ def test_sign_in_failures(client, teacher):
     client.post(reverse("account_login"), {"login": teacher.email, "password": "Mauvais-1"}, REMOTE_ADDR=address)
     sweep(now=timezone.now() + lockout.FORGET_AFTER + timedelta(minutes=1))
     assert not LoginFailure.objects.exists()
+
+
+def test_ent_identities(client_of, siecle_school, correspondent, settings):
+    promise("Identité ENT (GAR ou fournisseur OpenID Connect) : identifiant de la personne chez ce fournisseur, "
+            "prénom et nom envoyés", "supprimée avec le compte (suppression, effacement de l'élève par "
+            "l'établissement, inactivité)", "prénom et nom remplacés à chaque connexion",
+            "un jeton signé les porte une heure au plus")
+    assert settings.SSO_EXTERNAL_USER_TOKEN_SECONDS == 3600
+    gar_pupil = LearnerFactory(organization=siecle_school, user=UserFactory(email=None, username="ada.lovelace1403"))
+    self_deleted, inactive = UserFactory(), UserFactory(last_login=long_ago())
+    for number, user in enumerate((gar_pupil.user, self_deleted, inactive)):
+        ExternalIdentity.objects.create(provider="GAR", external_id=f"IDO-{number}", user=user,
+                                        complement={"first_name": "Ada", "last_name": "Lovelace"})
+    identity_sign_in(identity=ExternalIdentity.objects.get(user=inactive),
+                     person=ExternalUser("GAR", "IDO-2", "Ada", "King"), now=long_ago())
+    assert ExternalIdentity.objects.get(user=inactive).complement == {"first_name": "Ada", "last_name": "King"}
+
+    client_of(correspondent).post(reverse("learners:delete", args=[gar_pupil.pk]))
+    delete_my_account(client_of(self_deleted))
+    call_command("anonymize_inactive")
+
+    assert not ExternalIdentity.objects.exists()
+
+
+def test_used_saml_responses(db):
+    promise("Réponses SAML déjà utilisées : identifiant de l'assertion et fin de validité",
+            "effacées par la tâche périodique une fois leur validité passée")
+    now = timezone.now()
+    assertion_consume(assertion_id="id-old", not_on_or_after=now - timedelta(minutes=1))
+    assertion_consume(assertion_id="id-current", not_on_or_after=now + timedelta(minutes=10))
+
+    sweep(now=now)
+
+    assert list(UsedSamlAssertion.objects.values_list("assertion_id", flat=True)) == ["id-current"]

@@ -15,6 +15,7 @@ from assessments.models import Assessment
 from learning_content.models import TargetProfile
 from lib.sealed import seal
 from organizations.models import LearnerImport, LoginGeneration, Membership, Role
+from sso.models import OidcProvider
 from tests.factories import (
     CampaignFactory,
     InvitationFactory,
@@ -101,6 +102,9 @@ MATRIX = {
     "assessments:checkpoint": ("get", lambda w: {"assessment_id": w.assessment.pk}, pupil_own()),
     "assessments:competence_evaluate": ("post", lambda w: {"competence_id": "comp-1.1"}, pupil_code()),
     "assessments:competence_result": ("get", lambda w: {"competence_id": "comp-1.1"}, pupil_code()),
+    # Sign-in through a provider is for anyone; a provider not enabled does not exist.
+    "sso:oidc_login": ("get", lambda w: {"slug": w.disabled_provider.slug}, {role: NOT_FOUND for role in ROLES}),
+    "sso:oidc_callback": ("get", lambda w: {"slug": w.disabled_provider.slug}, {role: NOT_FOUND for role in ROLES}),
 }
 
 
@@ -162,6 +166,8 @@ def world(db, settings, tmp_path):
                                                 preview={"digest": "", "active": 0, "added": 0, "updated": 0,
                                                          "leaving": 0})
     w.invitation = InvitationFactory(organization=school)
+    w.disabled_provider = OidcProvider.objects.create(slug="ent-ferme", name="ENT fermé", enabled=False,
+                                                      discovery_url="https://ent.test/", client_id="x")
     w.token = "jeton-de-la-matrice"
     InvitationFactory(organization=school, token=w.token)
     return w

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("orga/", include("organizations.urls")),
     path("orga/eleves/", include("analysis.learner_urls")),
+    path("orga/", include("analysis.class_urls")),
     path("orga/campagnes/", include("campaigns.urls")),
     path("orga/campagnes/", include("analysis.urls")),
     path("orga/campagnes/", include("analysis.export_urls")),

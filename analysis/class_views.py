@@ -1,0 +1,84 @@
+"""« Classes » (a school that manages its pupils): the classes with the campaigns given to
+them, « mes classes », and who is missing in a campaign with a printable reminder sheet."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from campaigns.access import get_campaign_for_member
+from campaigns.views import campaign_page_context, direct_link
+from organizations.access import orga_member_required
+from organizations import teacher_classes
+
+from . import classes as selectors
+from .views import chosen_divisions
+
+
+def _managing(request):
+    if not request.organization.is_managing_students:
+        raise Http404
+
+
+@orga_member_required
+def class_list(request):
+    _managing(request)
+    mine = teacher_classes.marked_divisions(request.membership)
+    rows = selectors.school_classes(request.organization, mine=mine)
+    if request.GET.get("mes-classes"):
+        rows = [row for row in rows if row.is_mine]
+    return render(request, "analysis/classes/list.html", {
+        "rows": rows, "only_mine": bool(request.GET.get("mes-classes")), "mine": mine,
+    })
+
+
+@orga_member_required
+def class_detail(request, division):
+    _managing(request)
+    pupils, campaigns = selectors.class_campaigns(request.organization, division)
+    if not pupils:
+        raise Http404
+    return render(request, "analysis/classes/detail.html", {
+        "division": division, "pupils": pupils, "campaigns": campaigns,
+        "is_mine": division in teacher_classes.marked_divisions(request.membership),
+    })
+
+
+@orga_member_required
+@require_POST
+def class_mark(request):
+    _managing(request)
+    division = request.POST.get("classe", "")[:255]
+    try:
+        teacher_classes.membership_division_mark(
+            membership=request.membership, division=division, marked=request.POST.get("suivre") == "1",
+        )
+    except teacher_classes.ClassError as error:
+        messages.error(request, error.message)
+    if request.POST.get("retour") == "classe" and division:
+        return redirect("classes:detail", division=division)
+    return redirect("classes:list")
+
+
+def _missing_context(request, campaign_id) -> dict:
+    _managing(request)
+    campaign = get_campaign_for_member(request, campaign_id)
+    divisions = (chosen_divisions(request, campaign.organization) or campaign.divisions
+                 or teacher_classes.marked_divisions(request.membership))
+    school = teacher_classes.school_divisions(campaign.organization)
+    divisions = [division for division in divisions if division in school]
+    return {"campaign": campaign, "divisions": school, "chosen_divisions": divisions, "show_classes": True,
+            "missing": selectors.missing_pupils(campaign, divisions), "direct_link": direct_link(request, campaign)}
+
+
+@orga_member_required
+def missing(request, campaign_id):
+    context = _missing_context(request, campaign_id)
+    return render(request, "analysis/classes/missing.html", {
+        **campaign_page_context(request, context["campaign"], tab="activity"), **context,
+    })
+
+
+@orga_member_required
+def missing_sheet(request, campaign_id):
+    return render(request, "analysis/classes/missing_sheet.html", _missing_context(request, campaign_id))

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from learning_content.models import TargetProfile
+from organizations import teacher_classes
 from organizations.access import orga_member_required
 from pixorga.pagination import paginate
 
@@ -47,21 +48,38 @@ def campaign_list(request, scope):
     name = request.GET.get("name", "")[:255]
     owner_name = request.GET.get("owner", "")[:255] if scope == "all" else ""
     archived = request.GET.get("status") == "archived"
+    divisions = _chosen_divisions(request)
     campaigns = selectors.campaign_list(
         request.organization, owner=request.user if scope == "mine" else None,
-        name=name, owner_name=owner_name, archived=archived,
+        name=name, owner_name=owner_name, archived=archived, divisions=divisions,
     )
     page = paginate(request, campaigns)
-    has_filters = bool(name.strip() or owner_name.strip() or archived)
+    has_filters = bool(name.strip() or owner_name.strip() or archived or divisions)
     return render(request, "campaigns/list.html", {
         "page": page,
         "scope": scope,
+        **_classes_filter(request, divisions),
         "filters": {"name": name, "owner": owner_name, "archived": archived},
         "has_filters": has_filters,
         "organization_has_campaigns": page.paginator.count > 0 or has_filters
         or Campaign.objects.not_deleted().filter(organization=request.organization).exists(),
         "can_delete": scope == "mine" or request.membership.is_admin,
     })
+
+
+def _chosen_divisions(request) -> list[str]:
+    if not request.organization.is_managing_students:
+        return []
+    return [value[:255] for value in request.GET.getlist("classes")[:100] if value]
+
+
+def _classes_filter(request, divisions) -> dict:
+    """The "Classes" filter of a school that manages its pupils, the teacher's classes first."""
+    if not request.organization.is_managing_students:
+        return {"show_classes": False}
+    mine = teacher_classes.marked_divisions(request.membership)
+    return {"show_classes": True, "chosen_divisions": divisions, "my_divisions": mine,
+            "divisions": sorted(teacher_classes.school_divisions(request.organization), key=lambda d: d not in mine)}
 
 
 def _duplicate_initial(request, source_id) -> dict:

@@ -232,3 +232,97 @@ def test_who_is_missing_costs_the_same_queries_whatever_the_class_size(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = text(client.get(url, {"classes": "3e A"}))
     assert len(missing_rows(page)) == 27
+
+
+# --- The class filter on the campaign list and the exports --------------------------------
+
+def listed_campaigns(page: str) -> list[str]:
+    return re.findall(r'<a href="/orga/campagnes/\d+/">([^<]+)</a>', page)
+
+
+def test_the_campaign_list_filters_by_class(client_of, teacher, year):
+    other = CampaignFactory(organization=year.organization, creator=teacher, name="Collecte 4e")
+    joined(other, year.organization.learners.get(last_name="Émile"), "STARTED")
+    CampaignFactory(organization=year.organization, creator=teacher, name="Réservée 4e", divisions=["4e A"])
+    client = client_of(teacher)
+
+    of_3e_b = text(client.get(reverse("campaigns:mine"), {"classes": "3e B"}))
+    of_4e_a = text(client.get(reverse("campaigns:mine"), {"classes": "4e A"}))
+    everything = text(client.get(reverse("campaigns:mine")))
+
+    assert listed_campaigns(of_3e_b) == ["Collecte de rentrée"]
+    assert listed_campaigns(of_4e_a) == ["Réservée 4e", "Collecte 4e"]
+    assert len(listed_campaigns(everything)) == 3
+    assert re.search(r'name="classes" value="3e B" checked', of_3e_b)
+
+
+def test_the_campaign_list_offers_the_teachers_classes_first(client_of, teacher, year):
+    client = client_of(teacher)
+    client.post(reverse("classes:mark"), {"classe": "4e A", "suivre": "1"})
+
+    page = text(client.get(reverse("campaigns:mine")))
+
+    assert re.findall(r'name="classes" value="([^"]+)"', page) == ["4e A", "3e A", "3e B"]
+    assert "Campagnes de mes classes" in page
+
+
+def test_the_campaign_list_of_a_school_not_managing_its_pupils_ignores_classes(client_of, teacher, school):
+    CampaignFactory(organization=school, creator=teacher, name="Libre")
+
+    page = text(client_of(teacher).get(reverse("campaigns:mine"), {"classes": "3e A"}))
+
+    assert listed_campaigns(page) == ["Libre"] and 'type="checkbox" id="classe-' not in page
+
+
+def test_the_campaign_list_filtered_by_class_costs_the_same_queries_for_many_campaigns(
+    client_of, teacher, year, django_assert_max_num_queries,
+):
+    client = client_of(teacher)
+    client.get(reverse("campaigns:mine"), {"classes": "3e A"})
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("campaigns:mine"), {"classes": "3e A"})
+    learner = year.organization.learners.get(last_name="Chloé")
+    for _index in range(15):
+        joined(CampaignFactory(organization=year.organization, creator=teacher), learner, "SHARED")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = text(client.get(reverse("campaigns:mine"), {"classes": "3e A"}))
+    assert len(listed_campaigns(page)) == 10
+
+
+def test_the_export_asked_from_a_filtered_tab_holds_only_these_classes(
+    client_of, teacher, year, settings, tmp_path, django_capture_on_commit_callbacks,
+):
+    import csv
+    import io
+
+    from django.db.models import F
+
+    from analysis.models import ExportJob
+
+    settings.MEDIA_ROOT = tmp_path
+    year.participations.update(status="SHARED", shared_at=F("created_at"))
+    client = client_of(teacher)
+
+    results = text(client.get(reverse("analysis:results", args=[year.pk]), {"classes": "3e A"}))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("exports:start", args=[year.pk]), {"format": "csv", "classes": ["3e A"]})
+    job = ExportJob.objects.get()
+    lines = list(csv.reader(io.StringIO(job.file.read().decode("utf-8")[1:]), delimiter=";"))
+
+    assert '<input type="hidden" name="classes" value="3e A">' in results
+    assert job.divisions == ["3e A"]
+    position = lines[0].index("Classe")
+    assert [(line[position - 2], line[position]) for line in lines[1:]] == [("Abel", "3e A"), ("Bruno", "3e A")]
+    assert "Classes : 3e A" in text(client.get(reverse("analysis:results", args=[year.pk])))
+
+
+def test_an_export_of_other_classes_is_a_job_of_its_own(teacher, year):
+    from django.utils import timezone
+
+    from analysis.export_tasks import export_request
+
+    whole = export_request(campaign=year, user=teacher, format="csv", now=timezone.now())
+    again = export_request(campaign=year, user=teacher, format="csv", now=timezone.now())
+    of_3e_a = export_request(campaign=year, user=teacher, format="csv", now=timezone.now(), divisions=["3e A"])
+
+    assert whole.pk == again.pk != of_3e_a.pk

@@ -2,6 +2,7 @@ import logging
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -160,6 +161,27 @@ def campaign_edit(request, campaign_id):
             messages.success(request, _("Les modifications ont bien été enregistrées."))
             return redirect("campaigns:settings", campaign.pk)
     return render(request, "campaigns/edit.html", {"form": form, "campaign": campaign})
+
+
+@orga_member_required
+def campaign_divisions(request, campaign_id):
+    """"Classes autorisées" of a campaign, in Paramètres."""
+    campaign = get_campaign_to_manage(request, campaign_id)
+    if not campaign.organization.is_managing_students:
+        raise Http404
+    school = teacher_classes.school_divisions(campaign.organization)
+    if request.method == "POST":
+        try:
+            services.campaign_restrict(campaign=campaign, divisions=request.POST.getlist("classes")[:500],
+                                       school_divisions=school)
+        except services.CampaignError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Les classes autorisées ont bien été enregistrées."))
+            return redirect("campaigns:settings", campaign.pk)
+    return render(request, "campaigns/divisions.html", {
+        "campaign": campaign, "divisions": school, "chosen_divisions": campaign.divisions,
+    })
 
 
 @orga_member_required

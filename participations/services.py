@@ -136,6 +136,14 @@ def participation_join(*, campaign, user, external_id: str = "", retry: bool = F
             CampaignParticipation.objects.select_for_update()
             .filter(campaign=campaign, organization_learner=learner, is_improved=False).first()
         )
+        if existing is None and campaign.divisions and learner.division not in campaign.divisions:
+            # Checked for a first join only: who started before the campaign was limited goes on.
+            logger.info("user %s (class %r) refused by campaign %s, limited to %r",
+                        user.pk, learner.division, campaign.pk, campaign.divisions)
+            raise ParticipationError("DIVISION_NOT_ALLOWED", _(
+                "Cette campagne est réservée à d'autres classes que la vôtre. Vérifiez le code avec votre "
+                "enseignant."
+            ))
         if existing is not None and existing.deleted_at is not None:
             raise ParticipationError("PARTICIPATION_DELETED", _("Vous ne pouvez pas repasser la campagne"))
         if existing is not None and existing.user_id != user.pk:

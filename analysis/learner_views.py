@@ -11,6 +11,7 @@ from organizations.models import OrganizationLearner
 from pixorga.erasure import learner_erase, learner_erasure_preview
 from pixorga.pagination import paginate
 
+from . import evolution
 from . import learner_selectors as selectors
 from .views import chosen_divisions
 
@@ -53,6 +54,7 @@ def learner_detail(request, learner_id):
     return render(request, "analysis/learners/detail.html", {
         "learner": learner, "participations": participations,
         "activity": selectors.learner_activity(participations),
+        "shared_results": evolution.learner_shared_results(learner),
         "show_classes": request.organization.is_managing_students,
     })
 

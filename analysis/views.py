@@ -15,7 +15,7 @@ from participations.models import CampaignParticipation
 from learning_content.repository import get_content
 from pixorga.pagination import paginate
 
-from . import selectors
+from . import evolution, selectors
 from .analysis_views import participant_analysis
 from .export_tasks import export_latest
 
@@ -69,6 +69,7 @@ def results(request, campaign_id):
         data = selectors.assessment_results(campaign, search=search, stage=stage, divisions=divisions)
         page = paginate(request, data["rows"])
         selectors.decorate_assessment_rows(campaign, page.object_list)
+        evolution.decorate_evolution(campaign, page.object_list)
         return render(request, "analysis/results.html", {
             **context, **export_latest(campaign), "data": data, "page": page, "filters": {"search": search, "palier": stage},
         })
@@ -77,6 +78,7 @@ def results(request, campaign_id):
         campaign, search=search, certifiable=certifiable, divisions=divisions
     ))
     selectors.decorate_profile_rows(page.object_list)
+    evolution.decorate_evolution(campaign, page.object_list)
     return render(request, "analysis/profiles.html", {
         **context, **export_latest(campaign), "page": page, "filters": {"search": search, "certifiable": certifiable},
     })

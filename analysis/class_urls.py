@@ -7,6 +7,8 @@ app_name = "classes"
 urlpatterns = [
     path("classes/", class_views.class_list, name="list"),
     path("classes/mes-classes/", class_views.class_mark, name="mark"),
+    path("classes/competences/", class_views.competences, name="competences"),
+    path("classes/competences/eleves/", class_views.competence_pupils, name="competence_pupils"),
     path("campagnes/<int:campaign_id>/manquants/", class_views.missing, name="missing"),
     path("campagnes/<int:campaign_id>/manquants/fiche/", class_views.missing_sheet, name="missing_sheet"),
     # Last: a class name may hold any character, a slash too.

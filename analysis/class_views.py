@@ -1,9 +1,12 @@
 """« Classes » (a school that manages its pupils): the classes with the campaigns given to
 them, « mes classes », and who is missing in a campaign with a printable reminder sheet."""
 
+from datetime import datetime, time
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from campaigns.access import get_campaign_for_member
@@ -11,7 +14,11 @@ from campaigns.views import campaign_page_context, direct_link
 from organizations.access import orga_member_required
 from organizations import teacher_classes
 
+from campaigns.models import Campaign
+from learning_content.repository import get_content
+
 from . import classes as selectors
+from . import heatmap
 from .views import chosen_divisions
 
 
@@ -82,3 +89,41 @@ def missing(request, campaign_id):
 @orga_member_required
 def missing_sheet(request, campaign_id):
     return render(request, "analysis/classes/missing_sheet.html", _missing_context(request, campaign_id))
+
+
+def _heatmap_source(request):
+    """The chosen evaluation (`campagne`), or the school year when none: its entries and label."""
+    content = get_content()
+    campaign_id = request.GET.get("campagne", "")
+    if campaign_id.isascii() and campaign_id.isdigit():
+        campaign = get_campaign_for_member(request, campaign_id)
+        if not campaign.is_assessment:
+            raise Http404
+        return campaign, heatmap.campaign_entries(content, campaign)
+    since = timezone.make_aware(datetime.combine(heatmap.school_year_start(timezone.localdate()), time()))
+    return None, heatmap.year_entries(content, request.organization, since=since)
+
+
+@orga_member_required
+def competences(request):
+    _managing(request)
+    campaign, entries = _heatmap_source(request)
+    return render(request, "analysis/classes/heatmap.html", {
+        "campaign": campaign, "table": heatmap.heatmap(get_content(), entries), "legend": heatmap.band_legend(),
+        "campaigns": Campaign.objects.not_deleted().filter(
+            organization=request.organization, type=Campaign.Type.ASSESSMENT).order_by("-created_at", "-pk"),
+    })
+
+
+@orga_member_required
+def competence_pupils(request):
+    _managing(request)
+    campaign, entries = _heatmap_source(request)
+    competence = get_content().competences.get(request.GET.get("competence", ""))
+    division = request.GET.get("classe", "")[:255]
+    if competence is None:
+        raise Http404
+    return render(request, "analysis/classes/heatmap_pupils.html", {
+        "campaign": campaign, "competence": competence, "division": division, "legend": heatmap.band_legend(),
+        "pupils": heatmap.pupils_of_cell(get_content(), entries, division=division, competence_id=competence.id),
+    })

@@ -18,7 +18,7 @@ from campaigns.models import Campaign
 from learning_content.repository import get_content
 
 from . import classes as selectors
-from . import heatmap
+from . import heatmap, item_analysis
 from .views import chosen_divisions
 
 
@@ -126,4 +126,18 @@ def competence_pupils(request):
     return render(request, "analysis/classes/heatmap_pupils.html", {
         "campaign": campaign, "competence": competence, "division": division, "legend": heatmap.band_legend(),
         "pupils": heatmap.pupils_of_cell(get_content(), entries, division=division, competence_id=competence.id),
+    })
+
+
+@orga_member_required
+def campaign_questions(request, campaign_id):
+    """« Questions »: the item analysis of an evaluation, with each answer key, for its teachers."""
+    campaign = get_campaign_for_member(request, campaign_id)
+    if not campaign.is_assessment:
+        raise Http404
+    rows = item_analysis.campaign_items(get_content(), campaign)
+    for row in rows:
+        row["median_text"] = item_analysis.duration_text(row["figures"].median_seconds)
+    return render(request, "analysis/classes/questions.html", {
+        **campaign_page_context(request, campaign, tab="questions"), "rows": rows,
     })

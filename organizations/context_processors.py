@@ -16,7 +16,7 @@ def orga(request):
     if match.namespace in {"campaigns", "analysis"}:
         section = "campaigns"
     if match.namespace == "classes":
-        section = "campaigns" if match.url_name.startswith("missing") else "classes"
+        section = "campaigns" if match.url_name.startswith("missing") or match.url_name == "questions" else "classes"
     if match.namespace == "learners" or match.url_name in LEARNER_VIEWS:
         section = "learners"
     context = {"orga_space": True, "orga_section": section}

@@ -10,6 +10,8 @@ urlpatterns = [
     path("classes/competences/", class_views.competences, name="competences"),
     path("classes/competences/eleves/", class_views.competence_pupils, name="competence_pupils"),
     path("campagnes/<int:campaign_id>/manquants/", class_views.missing, name="missing"),
+    path("campagnes/<int:campaign_id>/rapport/", class_views.campaign_report, name="report"),
+    path("campagnes/<int:campaign_id>/rapport/csv/", class_views.campaign_report_csv, name="report_csv"),
     path("campagnes/<int:campaign_id>/questions/", class_views.campaign_questions, name="questions"),
     path("campagnes/<int:campaign_id>/manquants/fiche/", class_views.missing_sheet, name="missing_sheet"),
     # Last: a class name may hold any character, a slash too.

@@ -4,7 +4,7 @@ them, « mes classes », and who is missing in a campaign with a printable remin
 from datetime import datetime, time
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -18,7 +18,7 @@ from campaigns.models import Campaign
 from learning_content.repository import get_content
 
 from . import classes as selectors
-from . import heatmap, item_analysis
+from . import class_report, heatmap, item_analysis
 from .views import chosen_divisions
 
 
@@ -141,3 +141,32 @@ def campaign_questions(request, campaign_id):
     return render(request, "analysis/classes/questions.html", {
         **campaign_page_context(request, campaign, tab="questions"), "rows": rows,
     })
+
+
+def _report(request, campaign_id):
+    _managing(request)
+    campaign = get_campaign_for_member(request, campaign_id)
+    profile = get_content().target_profiles.get(campaign.target_profile_id or "")
+    if not campaign.is_assessment or profile is None:
+        raise Http404
+    divisions = chosen_divisions(request, campaign.organization)
+    rows = class_report.campaign_report_rows(campaign, divisions)
+    return campaign, profile, class_report.build_reports(get_content(), profile, rows)
+
+
+@orga_member_required
+def campaign_report(request, campaign_id):
+    """The class report to print, one page per class."""
+    campaign, profile, reports = _report(request, campaign_id)
+    return render(request, "analysis/classes/report.html", {
+        "campaign": campaign, "profile": profile, "reports": reports, "query": request.GET.urlencode(),
+    })
+
+
+@orga_member_required
+def campaign_report_csv(request, campaign_id):
+    campaign, profile, reports = _report(request, campaign_id)
+    response = HttpResponse(class_report.report_csv(profile, reports), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="Rapport-classes-{campaign.pk}.csv"'
+    response["Cache-Control"] = "no-store, private"
+    return response

@@ -25,7 +25,7 @@ def band_of(percent: int | None) -> str:
 
 def band_legend() -> list[dict]:
     labels = {"low": _("moins de 25 %"), "fair": _("de 25 à 49 %"), "good": _("de 50 à 74 %"),
-              "high": _("75 % et plus"), "none": _("non évaluée")}
+              "high": _("de 75 à 100 %"), "none": _("non évaluée")}
     return [{"band": name, "label": labels[name]} for name in (*[name for _low, name in BANDS], "none")]
 
 

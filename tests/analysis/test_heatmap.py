@@ -116,7 +116,7 @@ def test_the_heatmap_of_an_evaluation_gives_each_class_its_mastery_per_competenc
     expected = round(100 / len(targeted))
     assert cell(page, competence, 1) == (band_of(expected), f"{expected} %")
     assert "<caption>Maîtrise des compétences par classe : Rentrée 3e</caption>" in page
-    assert "Légende" in page and "75 % et plus" in page
+    assert "Légende" in page and "de 75 à 100 %" in page
 
 
 def test_over_the_year_each_pupil_counts_with_his_latest_shared_evaluation(

@@ -7,12 +7,14 @@ from django.utils import timezone
 
 from campaigns.access import get_campaign_for_member
 from campaigns.views import campaign_page_context
+from learning_content.repository import get_content
 from organizations.access import orga_member_required
 from participations.models import KnowledgeElementSnapshot
 from pixorga import health
 from pixorga.durations import duration_label
 
-from . import analysis_tasks, recommendation
+from . import analysis_tasks, classes, recommendation
+from .class_filter import chosen_divisions, classes_context
 from .models import JobStatus
 
 # While a computation is pending, the page asks for its status this often.
@@ -85,8 +87,12 @@ def analysis_tab(request, campaign_id):
     descending = request.GET.get("tri") == "desc"
     data = analysis.data if analysis is not None and analysis.computed_at else {}
     shown = bool(context["counts"]["shared"] and data and analysis.participant_count)
+    divisions = chosen_divisions(request, campaign.organization)
+    if divisions:
+        data = classes.classes_analysis(get_content(), campaign, divisions)
+        shown = bool(data["participant_count"])
     return render(request, "analysis/analysis.html", {
-        **context, **_status_context(analysis),
+        **context, **_status_context(analysis), **classes_context(campaign, divisions),
         "shown": shown,
         "descending": descending,
         "recommendations": displayed_recommendations(data.get("recommendations", []), descending=descending),

@@ -19,7 +19,7 @@ from learning_content.repository import get_content
 
 from . import classes as selectors
 from . import class_report, heatmap, item_analysis
-from .views import chosen_divisions
+from .class_filter import chosen_divisions
 
 
 def _managing(request):

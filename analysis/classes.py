@@ -11,6 +11,9 @@ from campaigns.models import Campaign
 from organizations.models import OrganizationLearner
 from participations.models import CampaignParticipation
 
+from . import recommendation
+from .selectors import SnapshotValidatedSkillIds
+
 Status = CampaignParticipation.Status
 NOT_STARTED = "NOT_STARTED"
 
@@ -151,3 +154,23 @@ def missing_pupils(campaign, divisions) -> dict[str, list]:
         learner.missing_label = missing_label(learner.participation_status, is_assessment=campaign.is_assessment)
         by_class[learner.division].append(learner)
     return by_class
+
+
+def classes_analysis(content, campaign, divisions) -> dict:
+    """The "Analyse" of the pupils of some classes, computed on the spot from their current
+    shared results (one query): the stored analysis covers the whole campaign, and a few
+    classes are a few hundred snapshots at most."""
+    profile = content.target_profiles.get(campaign.target_profile_id or "")
+    target = profile.skill_ids if profile else ()
+    participants = [
+        set(validated or ()) for validated in
+        CampaignParticipation.objects.counted().filter(
+            campaign=campaign, status=Status.SHARED, organization_learner__organization_id=campaign.organization_id,
+            organization_learner__division__in=divisions,
+        ).values_list(SnapshotValidatedSkillIds("snapshot__knowledge_elements"), flat=True)
+    ]
+    return {
+        "recommendations": recommendation.tube_recommendations(content, target, participants),
+        "competences": recommendation.competence_results(content, target, participants),
+        "participant_count": len(participants),
+    }

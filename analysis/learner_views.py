@@ -13,7 +13,7 @@ from pixorga.pagination import paginate
 
 from . import evolution
 from . import learner_selectors as selectors
-from .views import chosen_divisions
+from .class_filter import chosen_divisions
 
 
 @orga_member_required

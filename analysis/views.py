@@ -17,6 +17,7 @@ from pixorga.pagination import paginate
 
 from . import evolution, selectors
 from .analysis_views import participant_analysis
+from .class_filter import chosen_divisions, classes_context
 from .export_tasks import export_latest
 
 # While pupils are answering, Activité refreshes its figures this often (one cheap query).
@@ -38,24 +39,9 @@ def activity(request, campaign_id):
         row.status_label = selectors.status_label(row, campaign)
     return render(request, "analysis/activity.html", {
         **campaign_page_context(request, campaign, tab="activity"), **context,
-        "days": selectors.activity_by_day(campaign), "page": page, **_classes_context(campaign, divisions),
+        "days": selectors.activity_by_day(campaign), "page": page, **classes_context(campaign, divisions),
         "filters": {"status": status, "search": search}, "statuses": CampaignParticipation.Status,
     })
-
-
-def chosen_divisions(request, organization) -> list[str]:
-    """The "Classes" ticked. Classes exist only for a school that manages its students;
-    elsewhere the filter is not shown, and a stray `classes` must not empty a list."""
-    if not organization.is_managing_students:
-        return []
-    return [value[:255] for value in request.GET.getlist("classes")[:100] if value]
-
-
-def _classes_context(campaign, divisions) -> dict:
-    """The "Classes" filter and column, for a school that manages its students."""
-    if not campaign.organization.is_managing_students:
-        return {"show_classes": False}
-    return {"show_classes": True, "divisions": selectors.campaign_divisions(campaign), "chosen_divisions": divisions}
 
 
 @orga_member_required
@@ -63,7 +49,7 @@ def results(request, campaign_id):
     campaign = get_campaign_for_member(request, campaign_id)
     search = request.GET.get("search", "")[:100]
     divisions = chosen_divisions(request, campaign.organization)
-    context = {**campaign_page_context(request, campaign, tab="results"), **_classes_context(campaign, divisions)}
+    context = {**campaign_page_context(request, campaign, tab="results"), **classes_context(campaign, divisions)}
     if campaign.is_assessment:
         stage = request.GET.get("palier", "")
         data = selectors.assessment_results(campaign, search=search, stage=stage, divisions=divisions)

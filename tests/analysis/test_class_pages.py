@@ -326,3 +326,36 @@ def test_an_export_of_other_classes_is_a_job_of_its_own(teacher, year):
     of_3e_a = export_request(campaign=year, user=teacher, format="csv", now=timezone.now(), divisions=["3e A"])
 
     assert whole.pk == again.pk != of_3e_a.pk
+
+
+# --- The Analyse tab by class --------------------------------------------------------------
+
+def test_the_analysis_tab_filtered_by_class_covers_only_its_pupils(client_of, teacher, managing_school, referential):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from participations.models import KnowledgeElementSnapshot
+
+    profile = referential.target_profiles["tp-rentree-3e"]
+    evaluation = CampaignFactory(organization=managing_school, creator=teacher, type="ASSESSMENT",
+                                 target_profile_id=profile.id)
+    for last_name, division, validated in [("Abel", "3e A", profile.skill_ids), ("Bruno", "3e B", ())]:
+        participation = joined(evaluation, pupil(managing_school, last_name, division), "SHARED")
+        participation.mastery_rate, participation.validated_skills_count = Decimal("0.5"), 1
+        participation.save()
+        KnowledgeElementSnapshot.objects.create(participation=participation, snapshotted_at=timezone.now(),
+                                                knowledge_elements=[{"skill_id": s, "status": "validated"}
+                                                                    for s in validated])
+    client = client_of(teacher)
+    url = reverse("analysis:analysis", args=[evaluation.pk])
+
+    all_of_3e_a = text(client.get(url, {"classes": "3e A"}))
+    none_of_3e_b = text(client.get(url, {"classes": "3e B"}))
+
+    assert "Analyse des élèves des classes : 3e A" in all_of_3e_a
+    assert re.findall(r"(\d+) %\s*<span class=\"fr-text--xs\">\(moyenne", all_of_3e_a)
+    assert set(re.findall(r"(\d+) %\s*<span class=\"fr-text--xs\">\(moyenne", all_of_3e_a)) == {"100"}
+    assert set(re.findall(r"(\d+) %\s*<span class=\"fr-text--xs\">\(moyenne", none_of_3e_b)) == {"0"}
+    assert re.search(r'name="classes" value="3e A" checked', all_of_3e_a)
+    assert "&classes=3e%20A#recommandations" in all_of_3e_a

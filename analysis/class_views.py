@@ -1,5 +1,7 @@
-"""« Classes » (a school that manages its pupils): the classes with the campaigns given to
-them, « mes classes », and who is missing in a campaign with a printable reminder sheet."""
+"""Following the classes through the year (a school that manages its pupils): « Classes » with
+the campaigns given to them and « mes classes », who is missing in a campaign and its reminder
+sheet, class × competence, the printable class report; and, for every school, the « Questions »
+of an evaluation."""
 
 from datetime import datetime, time
 
@@ -10,21 +12,28 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from campaigns.access import get_campaign_for_member
-from campaigns.views import campaign_page_context, direct_link
-from organizations.access import orga_member_required
-from organizations import teacher_classes
-
 from campaigns.models import Campaign
+from campaigns.views import campaign_page_context, direct_link
 from learning_content.repository import get_content
+from organizations import teacher_classes
+from organizations.access import orga_member_required
 
-from . import classes as selectors
 from . import class_report, heatmap, item_analysis
+from . import classes as selectors
 from .class_filter import chosen_divisions
 
 
 def _managing(request):
     if not request.organization.is_managing_students:
         raise Http404
+
+
+def _campaign_of_managing_school(request, campaign_id):
+    """The campaign, once its school (which it may switch the teacher to) manages its pupils."""
+    campaign = get_campaign_for_member(request, campaign_id)
+    if not campaign.organization.is_managing_students:
+        raise Http404
+    return campaign
 
 
 @orga_member_required
@@ -68,8 +77,7 @@ def class_mark(request):
 
 
 def _missing_context(request, campaign_id) -> dict:
-    _managing(request)
-    campaign = get_campaign_for_member(request, campaign_id)
+    campaign = _campaign_of_managing_school(request, campaign_id)
     divisions = (chosen_divisions(request, campaign.organization) or campaign.divisions
                  or teacher_classes.marked_divisions(request.membership))
     school = teacher_classes.school_divisions(campaign.organization)
@@ -96,7 +104,7 @@ def _heatmap_source(request):
     content = get_content()
     campaign_id = request.GET.get("campagne", "")
     if campaign_id.isascii() and campaign_id.isdigit():
-        campaign = get_campaign_for_member(request, campaign_id)
+        campaign = _campaign_of_managing_school(request, campaign_id)
         if not campaign.is_assessment:
             raise Http404
         return campaign, heatmap.campaign_entries(content, campaign)
@@ -144,8 +152,7 @@ def campaign_questions(request, campaign_id):
 
 
 def _report(request, campaign_id):
-    _managing(request)
-    campaign = get_campaign_for_member(request, campaign_id)
+    campaign = _campaign_of_managing_school(request, campaign_id)
     profile = get_content().target_profiles.get(campaign.target_profile_id or "")
     if not campaign.is_assessment or profile is None:
         raise Http404

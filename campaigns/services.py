@@ -117,6 +117,7 @@ def campaign_restrict(*, campaign: Campaign, divisions: list[str], school_divisi
         raise CampaignError("NOT_MANAGING_STUDENTS", _("Seul un établissement qui gère ses élèves a des classes."))
     unknown = sorted(set(divisions) - set(school_divisions))
     if unknown:
+        logger.info("campaign %s: no classes %r to limit it to", campaign.pk, unknown)
         raise CampaignError("UNKNOWN_DIVISION", _("Ces classes n'existent pas dans votre établissement : %(classes)s.")
                             % {"classes": ", ".join(unknown)}, "divisions")
     campaign.divisions = sorted(set(divisions))

@@ -34,6 +34,7 @@ def membership_division_mark(*, membership, division: str, marked: bool) -> None
     """Add the class to the teacher's « mes classes » or take it out; twice is once."""
     if not OrganizationLearner.objects.active().filter(organization_id=membership.organization_id,
                                                        division=division).exists():
+        logger.info("membership %s: no class %r to mark", membership.pk, division)
         raise ClassError("UNKNOWN_DIVISION", _("Cette classe n'existe pas dans votre établissement."))
     with transaction.atomic():
         if marked:

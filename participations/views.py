@@ -176,8 +176,14 @@ def identify(request, code):
                 logger.info("identification refused (%s) for user %s in campaign %s", error.code, request.user.pk, campaign.pk)
                 form.add_error(None, error.message)
             else:
-                request.session[RECONCILIATION_KEY] = {"campaign": campaign.pk, "learner": learner.pk}
-                return redirect("participations:associate", campaign.code)
+                try:
+                    # Before the account is linked: a pupil of another class leaves nothing behind.
+                    services.check_division(campaign, learner)
+                except services.ParticipationError as error:
+                    form.add_error(None, error.message)
+                else:
+                    request.session[RECONCILIATION_KEY] = {"campaign": campaign.pk, "learner": learner.pk}
+                    return redirect("participations:associate", campaign.code)
     return render(request, "participations/identify.html", {"campaign": campaign, "form": form}, status=status)
 
 

@@ -1,6 +1,7 @@
 """« Classes autorisées »: a campaign of a school that manages its pupils can be limited to some
 classes; a pupil of another class is told so and nothing is created."""
 
+import datetime
 import re
 
 import pytest
@@ -124,3 +125,19 @@ def test_a_pupil_who_started_before_the_campaign_was_limited_goes_on(client, cam
     assert "réservée à d'autres classes" not in text(response)
     assert response.redirect_chain[-1][0] != reverse("participations:entry", args=[campaign.code])
     assert list(CampaignParticipation.objects.all()) == [started]
+
+
+def test_a_pupil_of_another_class_not_yet_identified_is_told_so_before_his_account_is_linked(client, campaign):
+    learner = LearnerFactory(organization=campaign.organization, first_name="Lucas", last_name="Le Goff",
+                             birthdate=datetime.date(2011, 3, 7), division="3e B")
+    campaign.divisions = ["3e A"]
+    campaign.save()
+    client.force_login(UserFactory(first_name="Lucas", last_name="Le Goff"))
+
+    page = text(client.post(reverse("participations:identify", args=[campaign.code]),
+                            {"first_name": "Lucas", "last_name": "Le Goff", "birthdate": "07/03/2011"}))
+
+    assert "Cette campagne est réservée à d'autres classes que la vôtre." in page
+    learner.refresh_from_db()
+    assert learner.user is None
+    assert not CampaignParticipation.objects.exists()

@@ -20,7 +20,7 @@ from organizations.access import orga_member_required
 
 from . import class_report, heatmap, item_analysis
 from . import classes as selectors
-from .class_filter import chosen_divisions
+from .class_filter import chosen_divisions, classes_context
 
 
 def _managing(request):
@@ -143,11 +143,13 @@ def campaign_questions(request, campaign_id):
     campaign = get_campaign_for_member(request, campaign_id)
     if not campaign.is_assessment:
         raise Http404
-    rows = item_analysis.campaign_items(get_content(), campaign)
+    divisions = chosen_divisions(request, campaign.organization)
+    rows = item_analysis.campaign_items(get_content(), campaign, divisions)
     for row in rows:
         row["median_text"] = item_analysis.duration_text(row["figures"].median_seconds)
     return render(request, "analysis/classes/questions.html", {
-        **campaign_page_context(request, campaign, tab="questions"), "rows": rows,
+        **campaign_page_context(request, campaign, tab="questions"), **classes_context(campaign, divisions),
+        "rows": rows,
     })
 
 

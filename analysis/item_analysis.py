@@ -40,12 +40,17 @@ def item_figures(answers) -> list[ItemFigures]:
     return sorted(figures, key=lambda item: (item.success_percent, -item.asked, item.challenge_id))
 
 
-def campaign_items(content, campaign) -> list[dict]:
+def campaign_items(content, campaign, divisions=()) -> list[dict]:
     """The questions asked in the campaign's evaluations (older sendings too, deleted
-    participations not), with what the teacher's preview needs (one query)."""
+    participations not), of the pupils of these classes if any, with what the teacher's preview
+    needs (one query)."""
     assessments = CampaignParticipation.objects.filter(
         campaign=campaign, deleted_at__isnull=True, assessment__isnull=False,
-    ).values("assessment_id")
+    )
+    if divisions:
+        assessments = assessments.filter(organization_learner__organization_id=campaign.organization_id,
+                                         organization_learner__division__in=divisions)
+    assessments = assessments.values("assessment_id")
     answers = Answer.objects.filter(assessment_id__in=assessments).values_list("challenge_id", "result", "time_spent")
     rows = []
     for figures in item_figures(answers):

@@ -11,7 +11,7 @@ from analysis.item_analysis import ItemFigures, duration_text, item_figures
 from assessments.display import expected_answer_text
 from assessments.models import Answer
 from participations.services import participation_join
-from tests.factories import CampaignFactory, UserFactory
+from tests.factories import CampaignFactory, LearnerFactory, UserFactory
 from tests.participations.student import answer_all, correct_form, current_challenge_id
 from tests.utils import text
 
@@ -154,3 +154,24 @@ def test_the_time_spent_on_each_question_is_kept(client, evaluation):
 
     times = list(Answer.objects.filter(assessment=participation.assessment).values_list("time_spent", flat=True))
     assert times and all(seconds is not None and seconds >= 0 for seconds in times)
+
+
+def test_the_questions_filtered_by_class_count_only_its_pupils(client_of, teacher, evaluation, challenges):
+    school = evaluation.organization
+    school.is_managing_students = True
+    school.save()
+    first, _second = challenges
+    for division, result in [("3e A", "ok"), ("3e B", "ko"), ("3e B", "ko")]:
+        user = UserFactory()
+        LearnerFactory(organization=school, user=user, division=division)
+        participation = participation_join(campaign=evaluation, user=user, now=timezone.now())
+        Answer.objects.create(assessment=participation.assessment, challenge_id=first.id, result=result, time_spent=9)
+    client = client_of(teacher)
+    url = reverse("classes:questions", args=[evaluation.pk])
+
+    of_3e_a = text(client.get(url, {"classes": "3e A"}))
+    everyone = text(client.get(url))
+
+    assert question_rows(of_3e_a) == [(first.id, first.type, "1", "100 %", "0 %", "9 s")]
+    assert question_rows(everyone) == [(first.id, first.type, "3", "33 %", "0 %", "9 s")]
+    assert re.search(r'name="classes" value="3e A" checked', of_3e_a)

@@ -359,3 +359,37 @@ def test_the_analysis_tab_filtered_by_class_covers_only_its_pupils(client_of, te
     assert set(re.findall(r"(\d+) %\s*<span class=\"fr-text--xs\">\(moyenne", none_of_3e_b)) == {"0"}
     assert re.search(r'name="classes" value="3e A" checked', all_of_3e_a)
     assert "&classes=3e%20A#recommandations" in all_of_3e_a
+
+
+def test_the_analysis_of_a_class_costs_the_same_queries_whatever_its_size(
+    client_of, teacher, managing_school, referential, django_assert_max_num_queries,
+):
+    evaluation = CampaignFactory(organization=managing_school, creator=teacher, type="ASSESSMENT",
+                                 target_profile_id="tp-rentree-3e")
+    joined(evaluation, pupil(managing_school, "Abel", "3e A"), "SHARED")
+    client = client_of(teacher)
+    url = reverse("analysis:analysis", args=[evaluation.pk])
+    client.get(url, {"classes": "3e A"})
+    with django_assert_max_num_queries(20) as few:
+        client.get(url, {"classes": "3e A"})
+    for index in range(20):
+        joined(evaluation, pupil(managing_school, f"Nom{index}", "3e A"), "SHARED")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url, {"classes": "3e A"})
+
+
+def test_a_class_page_costs_the_same_queries_whatever_the_class_size(
+    client_of, teacher, year, django_assert_max_num_queries,
+):
+    client = client_of(teacher)
+    url = reverse("classes:detail", args=["3e A"])
+    client.get(url)
+    with django_assert_max_num_queries(10) as few:
+        client.get(url)
+    for index in range(20):
+        learner = pupil(year.organization, f"Nom{index}", "3e A")
+        joined(CampaignFactory(organization=year.organization, creator=teacher) if index % 2 else year, learner,
+               "SHARED")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = text(client.get(url))
+    assert "23 élèves" in page

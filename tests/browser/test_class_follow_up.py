@@ -85,3 +85,29 @@ def test_the_class_by_competence_table_reads_as_text_with_its_legend(visitor, ma
     expect(legend.get_by_role("listitem")).to_have_count(5)
     page = visitor.follow(row.get_by_role("link", name="0 % – voir les élèves de 3e B"))
     expect(page.get_by_role("table")).to_contain_text("Bruno")
+
+
+def test_the_class_report_prints_one_page_per_class(visitor, managing_school, teacher, referential):
+    profile = next(profile for profile in referential.target_profiles.values() if profile.stages)
+    campaign = CampaignFactory(organization=managing_school, creator=teacher, type="ASSESSMENT",
+                               target_profile_id=profile.id, name="Rentrée 3e")
+    for name, division in [("Abel", "3e A"), ("Bruno", "3e B")]:
+        learner = pupil(managing_school, name, division)
+        participation = ParticipationFactory(campaign=campaign, user=learner.user, organization_learner=learner,
+                                             status="SHARED", mastery_rate=Decimal("0.5"), validated_skills_count=1)
+        KnowledgeElementSnapshot.objects.create(participation=participation, snapshotted_at=timezone.now(),
+                                                knowledge_elements=[{"skill_id": profile.skill_ids[0],
+                                                                     "status": "validated"}])
+    page = visitor.sign_in(teacher.email, PASSWORD, path="/orga/connexion/")
+    page = visitor.goto(f"/orga/campagnes/{campaign.pk}/resultats/")
+    page = visitor.follow(page.get_by_role("link", name="Rapport par classe à imprimer"))
+
+    page.emulate_media(media="print")
+
+    expect(page.get_by_role("link", name="Télécharger les mêmes données (.csv)")).to_be_hidden()
+    sheets = page.locator(".pix-sheet")
+    expect(sheets).to_have_count(2)
+    expect(sheets.nth(0).get_by_role("heading", level=1)).to_have_text("Classe 3e A")
+    expect(sheets.nth(0).get_by_role("table", name="Résultats des élèves")).to_contain_text("Abel")
+    expect(sheets.nth(0).get_by_role("table", name="Répartition par palier")).to_be_visible()
+    assert sheets.nth(0).evaluate("node => getComputedStyle(node).breakAfter") == "page"

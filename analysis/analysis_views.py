@@ -6,12 +6,12 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from campaigns.access import get_campaign_for_member
-from campaigns.views import campaign_page_context
+from campaigns.selectors import campaign_header
 from learning_content.repository import get_content
+from lib import health
+from lib.durations import duration_label
 from organizations.access import orga_member_required
 from participations.models import KnowledgeElementSnapshot
-from pixorga import health
-from pixorga.durations import duration_label
 
 from . import analysis_tasks, classes, recommendation
 from .class_filter import chosen_divisions, classes_context
@@ -80,17 +80,13 @@ def analysis_tab(request, campaign_id):
     analysis = analysis_tasks.campaign_analysis_for_page(campaign)
     if request.htmx and request.GET.get("fragment") == "statut":
         return _status_fragment(request, campaign, analysis)
-    context = campaign_page_context(request, campaign, tab="analysis")
+    context = campaign_header(campaign, membership=request.membership, tab="analysis")
     analysis = analysis_tasks.campaign_analysis_refresh(
         campaign, analysis, shared_count=context["counts"]["shared"], now=timezone.now()
     )
     descending = request.GET.get("tri") == "desc"
-    data = analysis.data if analysis is not None and analysis.computed_at else {}
-    shown = bool(context["counts"]["shared"] and data and analysis.participant_count)
     divisions = chosen_divisions(request, campaign.organization)
-    if divisions:
-        data = classes.classes_analysis(get_content(), campaign, divisions)
-        shown = bool(data["participant_count"])
+    data, shown = _shown_analysis(campaign, analysis, divisions, shared=context["counts"]["shared"])
     return render(request, "analysis/analysis.html", {
         **context, **_status_context(analysis), **classes_context(campaign, divisions),
         "shown": shown,
@@ -98,6 +94,16 @@ def analysis_tab(request, campaign_id):
         "recommendations": displayed_recommendations(data.get("recommendations", []), descending=descending),
         "competences": data.get("competences", []),
     })
+
+
+def _shown_analysis(campaign, analysis, divisions, *, shared: int) -> tuple[dict, bool]:
+    """The stored analysis of the whole campaign, or the one of the chosen classes computed on
+    the spot; and whether there is anything to show."""
+    if divisions:
+        data = classes.classes_analysis(get_content(), campaign, divisions)
+        return data, bool(data["participant_count"])
+    data = analysis.data if analysis is not None and analysis.computed_at else {}
+    return data, bool(shared and data and analysis.participant_count)
 
 
 def _status_fragment(request, campaign, analysis):

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from assessments import scoring
+from lib.csv_format import BOM, csv_line
 from participations.models import CampaignParticipation
-from pixorga.csv_format import BOM, csv_line
 
 from . import recommendation
 from .selectors import SnapshotValidatedSkillIds

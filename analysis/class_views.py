@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from campaigns.access import get_campaign_for_member
 from campaigns.models import Campaign
-from campaigns.views import campaign_page_context, direct_link
+from campaigns.selectors import campaign_header
 from learning_content.repository import get_content
 from organizations import teacher_classes
 from organizations.access import orga_member_required
@@ -83,14 +83,14 @@ def _missing_context(request, campaign_id) -> dict:
     school = teacher_classes.school_divisions(campaign.organization)
     divisions = [division for division in divisions if division in school]
     return {"campaign": campaign, "divisions": school, "chosen_divisions": divisions, "show_classes": True,
-            "missing": selectors.missing_pupils(campaign, divisions), "direct_link": direct_link(request, campaign)}
+            "missing": selectors.missing_pupils(campaign, divisions)}
 
 
 @orga_member_required
 def missing(request, campaign_id):
     context = _missing_context(request, campaign_id)
     return render(request, "analysis/classes/missing.html", {
-        **campaign_page_context(request, context["campaign"], tab="activity"), **context,
+        **campaign_header(context["campaign"], membership=request.membership, tab="activity"), **context,
     })
 
 
@@ -148,8 +148,8 @@ def campaign_questions(request, campaign_id):
     for row in rows:
         row["median_text"] = item_analysis.duration_text(row["figures"].median_seconds)
     return render(request, "analysis/classes/questions.html", {
-        **campaign_page_context(request, campaign, tab="questions"), **classes_context(campaign, divisions),
-        "rows": rows,
+        **campaign_header(campaign, membership=request.membership, tab="questions"),
+        **classes_context(campaign, divisions), "rows": rows,
     })
 
 

@@ -26,13 +26,17 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from assessments import algorithm, scoring
 from assessments.models import Assessment
 from assessments.services import users_knowledge_elements
-from participations.models import CampaignParticipation, KnowledgeElementSnapshot
-from participations.selectors import knowledge_from_snapshot
-from pixorga.csv_format import (
-    BOM, FORMULA_TRIGGERS, LINE_END, SEPARATOR, csv_cell,
+from lib.csv_format import (
+    BOM,
+    FORMULA_TRIGGERS,
+    LINE_END,
+    SEPARATOR,
+    csv_cell,
     csv_line,  # noqa: F401 - the line CsvWriter writes, tested from here
     plain,
 )
+from participations.models import CampaignParticipation, KnowledgeElementSnapshot
+from participations.selectors import knowledge_from_snapshot
 
 from .selectors import SnapshotValidatedSkillIds
 

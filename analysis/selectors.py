@@ -122,7 +122,8 @@ def _matching(rows, campaign, search: str, divisions=()):
     if search.split() or divisions:
         rows = rows.filter(organization_learner__organization_id=campaign.organization_id)
     for word in search.split():
-        matches = Q(organization_learner__first_name__icontains=word) | Q(organization_learner__last_name__icontains=word)
+        matches = (Q(organization_learner__first_name__icontains=word)
+                   | Q(organization_learner__last_name__icontains=word))
         if campaign.external_id_label:
             # Only then: an OR across the two tables keeps PostgreSQL off the names' trigram indexes.
             matches |= Q(participant_external_id__icontains=word)
@@ -223,7 +224,8 @@ def assessment_results(campaign, *, search: str = "", stage: str = "", divisions
         for index, (stage_data, (low, high)) in enumerate(zip(profile.stages, bounds)):
             count = counts[f"s{index}"]
             distribution.append({
-                "index": index, "stars": index, "total_stars": len(thresholds) - 1, "star_range": range(len(thresholds) - 1),
+                "index": index, "stars": index, "total_stars": len(thresholds) - 1,
+                "star_range": range(len(thresholds) - 1),
                 "label": stage_data.prescriber_title or stage_data.title, "low": low, "high": high,
                 "count": count, "percent": round(100 * count / total) if total else 0,
             })

@@ -250,7 +250,8 @@ def _parse_skill(check, skill, tube_id, tube_name, competence_id, parsed, claim,
         check.error(skill, f"l'acquis {skill_id} n'a aucun tutoriel")
     for tutorial_id in tutorials:
         if tutorial_id not in tutorial_ids:
-            check.error(skill, f"tutoriel « {tutorial_id} » inconnu (il doit être déclaré dans ce fichier ou un précédent)")
+            check.error(skill, f"tutoriel « {tutorial_id} » inconnu "
+                               "(il doit être déclaré dans ce fichier ou un précédent)")
         else:
             parsed.skill_tutorials.add((skill_id, tutorial_id))
     challenges = skill.get("challenges") or []
@@ -340,7 +341,8 @@ def _shape_qcm(check, challenge):
     numbers = [_proposal_number(item) for item in solution]
     if (len(numbers) < 2 or len(set(numbers)) != len(numbers)
             or not all(number is not None and number <= len(proposals) for number in numbers)):
-        check.error(challenge, f"la solution d'un QCM est une liste d'au moins 2 numéros distincts de 1 à {len(proposals)}")
+        check.error(challenge, "la solution d'un QCM est une liste d'au moins 2 numéros distincts "
+                               f"de 1 à {len(proposals)}")
         return None
     return proposals, [], sorted(numbers)
 

@@ -3,18 +3,17 @@
 import logging
 
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
+
+from lib.errors import DomainError
 
 from .models import MembershipDivision, OrganizationLearner
 
 logger = logging.getLogger(__name__)
 
 
-class ClassError(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class ClassError(DomainError):
+    messages = {"UNKNOWN_DIVISION": _("Cette classe n'existe pas dans votre établissement.")}
 
 
 def school_divisions(organization) -> list[str]:
@@ -35,7 +34,7 @@ def membership_division_mark(*, membership, division: str, marked: bool) -> None
     if not OrganizationLearner.objects.active().filter(organization_id=membership.organization_id,
                                                        division=division).exists():
         logger.info("membership %s: no class %r to mark", membership.pk, division)
-        raise ClassError("UNKNOWN_DIVISION", _("Cette classe n'existe pas dans votre établissement."))
+        raise ClassError("UNKNOWN_DIVISION")
     with transaction.atomic():
         if marked:
             MembershipDivision.objects.get_or_create(membership=membership, division=division)

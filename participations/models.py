@@ -9,6 +9,11 @@ class ParticipationQuerySet(models.QuerySet):
         """What Pix Orga counts: neither superseded by a newer sending nor deleted."""
         return self.filter(is_improved=False, deleted_at__isnull=True)
 
+    def anonymize(self, **also) -> int:
+        """Cuts the rows from the person (§2.7): no account, no external id; the sent snapshot
+        holds no user id. `also` are the other columns of the same UPDATE."""
+        return self.update(user=None, participant_external_id="", **also)
+
 
 class CampaignParticipation(models.Model):
     """A student's participation in a campaign. With "Envoi multiple", each new sending
@@ -75,7 +80,8 @@ class CampaignParticipation(models.Model):
                 name="participation_one_current_per_learner",
             ),
             models.CheckConstraint(
-                condition=Q(status="SHARED", shared_at__isnull=False) | (~Q(status="SHARED") & Q(shared_at__isnull=True)),
+                condition=Q(status="SHARED", shared_at__isnull=False)
+                | (~Q(status="SHARED") & Q(shared_at__isnull=True)),
                 name="participation_shared_at_matches_status",
             ),
         ]

@@ -42,7 +42,9 @@ def evaluation_results(participation) -> dict:
     profile = content.target_profiles[participation.campaign.target_profile_id]
     latest = algorithm.latest_per_skill(knowledge_of(participation))
     target = set(profile.skill_ids)
-    validated = {skill_id for skill_id in target if skill_id in latest and latest[skill_id].status == algorithm.VALIDATED}
+    validated = {
+        skill_id for skill_id in target if skill_id in latest and latest[skill_id].status == algorithm.VALIDATED
+    }
     rate = scoring.mastery_rate(validated, target)
     levels = [content.skills[skill_id].level for skill_id in profile.skill_ids]
     reached, total = scoring.reached_stage(
@@ -66,12 +68,16 @@ def evaluation_results(participation) -> dict:
         "star_range": range(max(total - 1, 0)),
         "stage": stage,
         "competences": competences,
-        "failed_count": sum(1 for skill_id in target if skill_id in latest and latest[skill_id].status != algorithm.VALIDATED),
+        "failed_count": sum(
+            1 for skill_id in target if skill_id in latest and latest[skill_id].status != algorithm.VALIDATED
+        ),
     }
 
 
 def profile_of(participation) -> dict:
-    return profile_from_knowledge(get_content(), knowledge_of(participation), max_level=settings.PIX_MAX_REACHABLE_LEVEL)
+    return profile_from_knowledge(
+        get_content(), knowledge_of(participation), max_level=settings.PIX_MAX_REACHABLE_LEVEL
+    )
 
 
 def student_participations(user):

@@ -17,6 +17,7 @@ from assessments.models import Assessment
 from assessments.services import assessment_start, knowledge_reset, user_knowledge_elements
 from campaigns.models import Campaign
 from learning_content.repository import get_content
+from lib.errors import DomainError
 from organizations.learners import LearnerError, learner_for_join, learner_record_certifiability
 from organizations.models import OrganizationLearner
 
@@ -32,11 +33,8 @@ DISABLED = gettext_lazy(
 )
 
 
-class ParticipationError(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class ParticipationError(DomainError):
+    """A refused joining, sending or deletion of a participation."""
 
 
 def current_participation(campaign, user):
@@ -232,7 +230,8 @@ def participation_results(participation, knowledge_elements=None):
         target = set(profile.skill_ids)
         validated_target = validated & target
         scores = scoring.competence_scores(
-            content, [ke for skill_id, ke in latest.items() if skill_id in target], max_level=settings.PIX_MAX_REACHABLE_LEVEL
+            content, [ke for skill_id, ke in latest.items() if skill_id in target],
+            max_level=settings.PIX_MAX_REACHABLE_LEVEL,
         )
         return {
             "validated_skills_count": len(validated_target),
@@ -309,7 +308,7 @@ def participation_delete(*, participation, membership, now) -> int:
     with transaction.atomic():
         count = CampaignParticipation.objects.filter(
             campaign=campaign, organization_learner_id=participation.organization_learner_id, deleted_at__isnull=True
-        ).update(deleted_at=now, deleted_by=membership.user, user=None, participant_external_id="")
+        ).anonymize(deleted_at=now, deleted_by=membership.user)
         participations_deleted.send(sender=CampaignParticipation, campaign_ids={campaign.pk}, now=now)
     logger.info("user %s deleted %s participation(s) in campaign %s", membership.user_id, count, campaign.pk)
     return count

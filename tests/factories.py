@@ -1,11 +1,15 @@
 import factory
 from django.utils import timezone
 
-from campaigns.codes import generate_code
-
 from accounts.models import User
+from campaigns.codes import generate_code
 from organizations.models import (
-    Invitation, Membership, Organization, OrganizationLearner, Role, hash_invitation_token,
+    Invitation,
+    Membership,
+    Organization,
+    OrganizationLearner,
+    Role,
+    hash_invitation_token,
 )
 
 

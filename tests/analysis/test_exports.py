@@ -19,14 +19,12 @@ from assessments.algorithm import KnowledgeElement
 from assessments.models import Assessment
 from assessments.models import KnowledgeElement as KnowledgeElementRow
 from learning_content import models as content_models
-from learning_content.repository import get_content, invalidate_content_cache
-from learning_content.repository import StageData
+from learning_content.repository import StageData, get_content, invalidate_content_cache
+from lib.heartbeat import DEAD_AFTER, worker_name
+from lib.models import WorkerHeartbeat
 from participations.models import CampaignParticipation, KnowledgeElementSnapshot
-from pixorga.heartbeat import DEAD_AFTER, worker_name
-from pixorga.models import WorkerHeartbeat
 from tests.factories import CampaignFactory, ParticipationFactory, UserFactory
 from tests.utils import text
-
 
 
 def at(text_utc: str) -> datetime:

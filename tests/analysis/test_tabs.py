@@ -11,17 +11,6 @@ from tests.factories import CampaignFactory, ParticipationFactory, UserFactory
 from tests.utils import text
 
 
-@pytest.fixture
-def evaluation(school, teacher, referential):
-    return CampaignFactory(organization=school, creator=teacher, type="ASSESSMENT", target_profile_id="tp-rentree-3e",
-                           name="3e A - Rentrée")
-
-
-@pytest.fixture
-def collection(school, teacher):
-    return CampaignFactory(organization=school, creator=teacher, name="3e A - Collecte")
-
-
 def shared(campaign, mastery, last_name="Lovelace", **fields):
     user = UserFactory(last_name=last_name, first_name="Ada")
     participation = ParticipationFactory(campaign=campaign, user=user, status="SHARED",

@@ -4,8 +4,15 @@ import pytest
 
 from assessments.algorithm import DIRECT, INVALIDATED, VALIDATED, KnowledgeElement
 from assessments.scoring import (
-    CompetenceScore, certifiable_competence_count, competence_scores, is_certifiable, mastery_rate, pix_score,
-    progression, reached_stage, stage_thresholds,
+    CompetenceScore,
+    certifiable_competence_count,
+    competence_scores,
+    is_certifiable,
+    mastery_rate,
+    pix_score,
+    progression,
+    reached_stage,
+    stage_thresholds,
 )
 from learning_content.repository import StageData
 

@@ -9,7 +9,13 @@ from django.urls import reverse
 
 from campaigns.models import Campaign
 from participations.models import CampaignParticipation
-from tests.factories import CampaignFactory, LearnerFactory, MembershipFactory, ParticipationFactory, UserFactory
+from tests.factories import (
+    CampaignFactory,
+    LearnerFactory,
+    MembershipFactory,
+    ParticipationFactory,
+    UserFactory,
+)
 from tests.utils import text
 
 

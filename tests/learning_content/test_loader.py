@@ -109,7 +109,7 @@ class TestBrokenFilesAreRefused:
     def test_a_challenge_whose_solution_is_not_a_proposal(self, db, content_copy):
         path = content_copy / "competences" / "4.1.yaml"
         replace_in(path, "solution: 1\n", "solution: 9\n")
-        challenge_line = line_of(path, "solution: 9") 
+        challenge_line = line_of(path, "solution: 9")
         text = path.read_text().splitlines()
         start = max(n for n in range(challenge_line) if text[n - 1].lstrip().startswith("- id: chal-"))
 
@@ -138,7 +138,7 @@ class TestBrokenFilesAreRefused:
 
     def test_a_target_profile_naming_an_unknown_tube(self, db, content_copy):
         path = content_copy / "target_profiles.yaml"
-        first_tube = next(l for l in path.read_text().splitlines() if l.strip().startswith("- {tube: "))
+        first_tube = next(line for line in path.read_text().splitlines() if line.strip().startswith("- {tube: "))
         tube_name = first_tube.split("tube: ")[1].split(",")[0]
         replace_in(path, f"tube: {tube_name},", "tube: sujetInexistant,")
 

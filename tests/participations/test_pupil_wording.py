@@ -3,7 +3,6 @@ numbering of the questions, checkpoint titles without Markdown, tutorial duratio
 
 import re
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,12 +14,6 @@ from tests.factories import CampaignFactory, ParticipationFactory
 from tests.utils import text
 
 from .student import current_challenge_id
-
-
-@pytest.fixture
-def evaluation(school, teacher, referential):
-    return CampaignFactory(organization=school, creator=teacher, type="ASSESSMENT", target_profile_id="tp-rentree-3e",
-                           title="Parcours de rentrée 3e", name="3e A - Rentrée")
 
 
 def finished(evaluation, student, *, validated_share):

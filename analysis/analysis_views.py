@@ -13,7 +13,7 @@ from lib.durations import duration_label
 from organizations.access import orga_member_required
 from participations.models import KnowledgeElementSnapshot
 
-from . import analysis_tasks, classes, recommendation
+from . import analysis_tasks, classes, recommendation, selectors
 from .class_filter import chosen_divisions, classes_context
 from .models import JobStatus
 
@@ -93,6 +93,7 @@ def analysis_tab(request, campaign_id):
         "descending": descending,
         "recommendations": displayed_recommendations(data.get("recommendations", []), descending=descending),
         "competences": data.get("competences", []),
+        "badge_shares": selectors.badge_shares(campaign) if shown else [],
     })
 
 

@@ -25,8 +25,10 @@ class ClassReport:
     average_percent: int | None = None
 
 
-def _stars(profile, levels, *, mastery_rate, validated_count):
-    reached, total = scoring.reached_stage(profile.stages, mastery_rate=mastery_rate,
+def _stars(profile, levels, *, validated_count):
+    """As at completion (participations.services): the integer mastery percentage of the profile."""
+    percentage = scoring.mastery_percentage(validated_count, len(profile.skill_ids))
+    reached, total = scoring.reached_stage(profile.stages, mastery_percentage=percentage,
                                            validated_count=validated_count, target_skill_levels=levels)
     return reached - 1, total - 1
 
@@ -46,7 +48,7 @@ def build_reports(content, profile, rows) -> list[ClassReport]:
             pupil = {"last_name": last_name, "first_name": first_name, "mastery_rate": mastery_rate or 0,
                      "mastery_percent": round(float(mastery_rate or 0) * 100), "stars": None}
             if profile.stages:
-                stars, total = _stars(profile, levels, mastery_rate=mastery_rate or 0, validated_count=len(validated))
+                stars, total = _stars(profile, levels, validated_count=len(validated))
                 pupil["stars"] = {"count": stars, "total": total, "range": range(total)}
                 stage_counts[stars] += 1
             report.pupils.append(pupil)

@@ -52,15 +52,7 @@ def results(request, campaign_id):
     context = {**campaign_header(campaign, membership=request.membership, tab="results"),
                **classes_context(campaign, divisions)}
     if campaign.is_assessment:
-        stage = request.GET.get("palier", "")
-        data = selectors.assessment_results(campaign, search=search, stage=stage, divisions=divisions)
-        page = paginate(request, data["rows"])
-        selectors.decorate_assessment_rows(campaign, page.object_list)
-        evolution.decorate_evolution(campaign, page.object_list)
-        return render(request, "analysis/results.html", {
-            **context, **export_latest(campaign), "data": data, "page": page,
-            "filters": {"search": search, "palier": stage},
-        })
+        return _evaluation_results(request, campaign, context, search=search, divisions=divisions)
     certifiable = request.GET.get("certifiable", "")
     page = paginate(request, selectors.profiles_results(
         campaign, search=search, certifiable=certifiable, divisions=divisions
@@ -69,6 +61,24 @@ def results(request, campaign_id):
     evolution.decorate_evolution(campaign, page.object_list)
     return render(request, "analysis/profiles.html", {
         **context, **export_latest(campaign), "page": page, "filters": {"search": search, "certifiable": certifiable},
+    })
+
+
+def _evaluation_results(request, campaign, context, *, search, divisions):
+    """Résultats of an evaluation, with the « Paliers », « Thématiques » and « Lacunes » filters."""
+    filters = {
+        "search": search, "palier": request.GET.get("palier", ""),
+        "badges": request.GET.getlist("thematiques")[:50], "unacquired": request.GET.getlist("lacunes")[:50],
+    }
+    data = selectors.assessment_results(
+        campaign, search=search, stage=filters["palier"], divisions=divisions,
+        badges=filters["badges"], unacquired=filters["unacquired"],
+    )
+    page = paginate(request, data["rows"])
+    selectors.decorate_assessment_rows(campaign, page.object_list)
+    evolution.decorate_evolution(campaign, page.object_list)
+    return render(request, "analysis/results.html", {
+        **context, **export_latest(campaign), "data": data, "page": page, "filters": filters,
     })
 
 

@@ -105,3 +105,40 @@ class KnowledgeElementSnapshot(models.Model):
 
     class Meta:
         verbose_name = _("instantané des acquis")
+
+
+class StageAcquisition(models.Model):
+    """The stage a participation reached when its evaluation completed (domain rules §7.1):
+    what every screen and export shows, whatever the stages become afterwards."""
+
+    participation = models.OneToOneField(
+        CampaignParticipation, on_delete=models.CASCADE, related_name="stage_acquisition"
+    )
+    # 1-based in the parcours' stages as Pix counts them (zero stage, first skill, thresholds):
+    # stars = reached - 1 out of stage_count - 1.
+    reached = models.PositiveSmallIntegerField()
+    stage_count = models.PositiveSmallIntegerField()
+    mastery_percentage = models.PositiveSmallIntegerField()
+    acquired_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("palier obtenu")
+
+
+class BadgeAcquisition(models.Model):
+    """A badge a participation won at completion. The badge is named by its key, as knowledge
+    elements name their skill: the référentiel's rows may be rewritten by a release, a won
+    badge stays won."""
+
+    participation = models.ForeignKey(
+        CampaignParticipation, on_delete=models.CASCADE, related_name="badge_acquisitions"
+    )
+    badge_key = models.CharField(max_length=64)
+    acquired_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("badge obtenu")
+        constraints = [
+            models.UniqueConstraint(fields=["participation", "badge_key"], name="badge_acquisition_once"),
+        ]
+        indexes = [models.Index(fields=["badge_key", "participation"], name="badge_acquisition_badge")]

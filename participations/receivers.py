@@ -6,15 +6,13 @@ from assessments.signals import assessment_completed
 from campaigns.signals import campaigns_deleted
 
 from .models import CampaignParticipation
+from .services import participation_complete
 from .signals import participations_deleted
 
 
 @receiver(assessment_completed)
-def participation_to_share(sender, assessment, **kwargs):
-    """The evaluation is over: the results wait for "J'envoie mes résultats"."""
-    CampaignParticipation.objects.filter(
-        assessment=assessment, status=CampaignParticipation.Status.STARTED
-    ).update(status=CampaignParticipation.Status.TO_SHARE)
+def participation_completed(sender, assessment, **kwargs):
+    participation_complete(assessment=assessment, now=assessment.completed_at)
 
 
 @receiver(campaigns_deleted)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments import algorithm, retries, scoring
+from assessments import algorithm, badges, retries, scoring
 from assessments.models import Assessment
 from assessments.services import assessment_start, knowledge_reset, user_knowledge_elements
 from campaigns.models import Campaign
@@ -21,7 +21,7 @@ from lib.errors import DomainError
 from organizations.learners import LearnerError, learner_for_join, learner_record_certifiability
 from organizations.models import OrganizationLearner
 
-from .models import CampaignParticipation, KnowledgeElementSnapshot
+from .models import BadgeAcquisition, CampaignParticipation, KnowledgeElementSnapshot, StageAcquisition
 from .signals import participation_shared, participations_deleted
 
 logger = logging.getLogger(__name__)
@@ -215,6 +215,45 @@ def participation_improve(*, participation, user, now):
         locked.status = Status.STARTED
         locked.save(update_fields=["assessment", "status"])
     return locked
+
+
+def participation_complete(*, assessment, now) -> None:
+    """The evaluation is over, in the transaction that completes it (badges §1.3): the results
+    wait for "J'envoie mes résultats", the stage reached and the badges won are recorded. Run
+    again (a retried completion) it changes nothing; after "Je retente" the stage is that of
+    the new test and the badges it wins are added to those already won."""
+    participation = CampaignParticipation.objects.select_related("campaign").filter(assessment=assessment).first()
+    if participation is None:
+        return
+    CampaignParticipation.objects.filter(pk=participation.pk, status=Status.STARTED).update(status=Status.TO_SHARE)
+    content = get_content()
+    profile = content.target_profiles.get(participation.campaign.target_profile_id)
+    if profile is None:
+        return
+    latest = algorithm.latest_per_skill(user_knowledge_elements(participation.user_id))
+    validated = {
+        skill_id for skill_id in profile.skill_ids
+        if skill_id in latest and latest[skill_id].status == algorithm.VALIDATED
+    }
+    percentage = scoring.mastery_percentage(len(validated), len(profile.skill_ids))
+    if profile.stages:
+        reached, count = scoring.reached_stage(
+            profile.stages, mastery_percentage=percentage, validated_count=len(validated),
+            target_skill_levels=[content.skills[skill_id].level for skill_id in profile.skill_ids],
+        )
+        StageAcquisition.objects.update_or_create(participation=participation, defaults={
+            "reached": reached, "stage_count": count, "mastery_percentage": percentage, "acquired_at": now,
+        })
+    won = [
+        progress.key for progress in badges.badges_progress(
+            profile.badges, validated_skill_ids=validated, target_skills=badges.profile_skills(content, profile),
+        ) if progress.is_acquired
+    ]
+    BadgeAcquisition.objects.bulk_create(
+        [BadgeAcquisition(participation=participation, badge_key=key, acquired_at=now) for key in won],
+        ignore_conflicts=True,
+    )
+    logger.info("participation %s completed: %s %%, %s badge(s)", participation.pk, percentage, len(won))
 
 
 def participation_results(participation, knowledge_elements=None):

@@ -35,6 +35,7 @@ def content(monkeypatch):
     content = make_content()
     monkeypatch.setattr(analysis_tasks, "get_content", lambda: content)
     monkeypatch.setattr("participations.services.get_content", lambda: content)
+    monkeypatch.setattr("analysis.selectors.get_content", lambda: content)
     return content
 
 

@@ -30,3 +30,15 @@ def test_the_demo_pupils_have_started_finished_and_sent_each_campaign(referentia
         assert statuses == expected
     shared = CampaignParticipation.objects.filter(status="SHARED", campaign__type="ASSESSMENT")
     assert shared.count() == 14 and len(set(shared.values_list("mastery_rate", flat=True))) > 2
+
+
+def test_some_demo_pupils_win_badges_and_others_not(referential):
+    from participations.models import BadgeAcquisition, CampaignParticipation, StageAcquisition
+
+    call_command("load_demo")
+
+    shared = CampaignParticipation.objects.filter(status="SHARED", campaign__type="ASSESSMENT")
+    with_badges = shared.filter(badge_acquisitions__isnull=False).distinct().count()
+    assert 0 < with_badges < shared.count()
+    assert BadgeAcquisition.objects.values("badge_key").distinct().count() >= 3
+    assert StageAcquisition.objects.filter(participation__in=shared).values("reached").distinct().count() > 1

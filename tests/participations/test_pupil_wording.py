@@ -10,6 +10,7 @@ from assessments import services as assessment_services
 from assessments.models import Assessment, KnowledgeElement
 from learning_content.repository import get_content
 from participations.models import CampaignParticipation
+from participations.services import participation_complete
 from tests.factories import CampaignFactory, ParticipationFactory
 from tests.utils import text
 
@@ -32,7 +33,8 @@ def finished(evaluation, student, *, validated_share):
             status="validated" if proved else "invalidated", source="direct",
             earned_pix=skill.pix_value if proved else 0, created_at=timezone.now(),
         )
-    ParticipationFactory(campaign=evaluation, user=student, status="TO_SHARE", assessment=assessment)
+    ParticipationFactory(campaign=evaluation, user=student, status="STARTED", assessment=assessment)
+    participation_complete(assessment=assessment, now=assessment.completed_at)
     return reverse("participations:results", args=[evaluation.code])
 
 

@@ -7,12 +7,14 @@ from django.utils import timezone
 
 from campaigns.access import get_campaign_for_member
 from campaigns.selectors import campaign_header
+from learning_content.repository import get_content
 from lib import health
 from lib.durations import duration_label
 from organizations.access import orga_member_required
 from participations.models import KnowledgeElementSnapshot
 
-from . import analysis_tasks, recommendation, selectors
+from . import analysis_tasks, classes, recommendation, selectors
+from .class_filter import chosen_divisions, classes_context
 from .models import JobStatus
 
 # While a computation is pending, the page asks for its status this often.
@@ -83,16 +85,26 @@ def analysis_tab(request, campaign_id):
         campaign, analysis, shared_count=context["counts"]["shared"], now=timezone.now()
     )
     descending = request.GET.get("tri") == "desc"
-    data = analysis.data if analysis is not None and analysis.computed_at else {}
-    shown = bool(context["counts"]["shared"] and data and analysis.participant_count)
+    divisions = chosen_divisions(request, campaign.organization)
+    data, shown = _shown_analysis(campaign, analysis, divisions, shared=context["counts"]["shared"])
     return render(request, "analysis/analysis.html", {
-        **context, **_status_context(analysis),
+        **context, **_status_context(analysis), **classes_context(campaign, divisions),
         "shown": shown,
         "descending": descending,
         "recommendations": displayed_recommendations(data.get("recommendations", []), descending=descending),
         "competences": data.get("competences", []),
         "badge_shares": selectors.badge_shares(campaign) if shown else [],
     })
+
+
+def _shown_analysis(campaign, analysis, divisions, *, shared: int) -> tuple[dict, bool]:
+    """The stored analysis of the whole campaign, or the one of the chosen classes computed on
+    the spot; and whether there is anything to show."""
+    if divisions:
+        data = classes.classes_analysis(get_content(), campaign, divisions)
+        return data, bool(data["participant_count"])
+    data = analysis.data if analysis is not None and analysis.computed_at else {}
+    return data, bool(shared and data and analysis.participant_count)
 
 
 def _status_fragment(request, campaign, analysis):

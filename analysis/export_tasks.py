@@ -45,18 +45,21 @@ class Superseded(Exception):
     """Another worker took the job over (this one was thought dead)."""
 
 
-def export_request(*, campaign, user, format: str, now) -> ExportJob:
-    """The export under way for this campaign and format, or a new one. A job that looks
-    stuck (its message lost, or its worker dead) is sent to the workers again."""
+def export_request(*, campaign, user, format: str, now, divisions=()) -> ExportJob:
+    """The export under way for this campaign, format and classes, or a new one. A job that
+    looks stuck (its message lost, or its worker dead) is sent to the workers again."""
     if format not in ExportJob.Format.values:
         raise ValueError(f"unknown export format {format!r}")
+    divisions = sorted(set(divisions))
     with transaction.atomic():
         # Two clicks at once would both find no job under way: the campaign row serializes them.
         list(Campaign.objects.select_for_update().filter(pk=campaign.pk).values_list("pk", flat=True))
-        job = ExportJob.objects.filter(campaign=campaign, format=format, status__in=ACTIVE).first()
+        # The jobs under way are few; their classes are compared here, as SQLite cannot in SQL.
+        under_way = ExportJob.objects.filter(campaign=campaign, format=format, status__in=ACTIVE)
+        job = next((job for job in under_way if job.divisions == divisions), None)
         if job is None:
             job = ExportJob.objects.create(
-                campaign=campaign, requested_by=user, format=format, requested_at=now
+                campaign=campaign, requested_by=user, format=format, requested_at=now, divisions=divisions,
             )
         elif not _looks_stuck(job, now):
             return job
@@ -149,12 +152,12 @@ def _write(job, temporary: Path) -> int:
     campaign = job.campaign
     with translation.override(settings.LANGUAGE_CODE):
         layout = exports.campaign_layout(campaign, get_content(), max_level=settings.PIX_MAX_REACHABLE_LEVEL)
-        ExportJob.objects.filter(pk=job.pk).update(rows_total=exports.export_row_count(campaign))
+        ExportJob.objects.filter(pk=job.pk).update(rows_total=exports.export_row_count(campaign, job.divisions))
         writer = exports.WRITERS[job.format](temporary)
         rows = 0
         try:
             writer.write(exports.headers(layout))
-            for lines in exports.export_chunks(campaign, layout):
+            for lines in exports.export_chunks(campaign, layout, divisions=job.divisions):
                 for values in lines:
                     writer.write(values)
                 rows += len(lines)

@@ -33,7 +33,9 @@ def export_start(request, campaign_id):
     format = request.POST.get("format", ExportJob.Format.CSV)
     if format not in ExportJob.Format.values:
         return HttpResponseBadRequest()
-    job = export_request(campaign=campaign, user=request.user, format=format, now=timezone.now())
+    divisions = ([value[:255] for value in request.POST.getlist("classes")[:100] if value]
+                 if campaign.organization.is_managing_students else [])
+    job = export_request(campaign=campaign, user=request.user, format=format, now=timezone.now(), divisions=divisions)
     if request.htmx:
         return render(request, "analysis/export_status.html", {"job": job, "export_waits": export_waits(job)})
     return redirect(_panel_url(campaign))

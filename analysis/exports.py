@@ -315,21 +315,25 @@ _FIELDS = (
 )
 
 
-def _participations(campaign):
-    """§9.0: every participation not deleted, the older sendings too."""
-    return CampaignParticipation.objects.filter(campaign=campaign, deleted_at__isnull=True)
+def _participations(campaign, divisions=()):
+    """§9.0: every participation not deleted, the older sendings too; of these classes if any."""
+    rows = CampaignParticipation.objects.filter(campaign=campaign, deleted_at__isnull=True)
+    if divisions:
+        rows = rows.filter(organization_learner__organization_id=campaign.organization_id,
+                           organization_learner__division__in=divisions)
+    return rows
 
 
-def export_row_count(campaign) -> int:
-    return _participations(campaign).count()
+def export_row_count(campaign, divisions=()) -> int:
+    return _participations(campaign, divisions).count()
 
 
-def export_chunks(campaign, layout: Layout, *, chunk_size: int | None = None) -> Iterator[list[list]]:
+def export_chunks(campaign, layout: Layout, *, chunk_size: int | None = None, divisions=()) -> Iterator[list[list]]:
     """The lines of the export, chunk by chunk, in a stable order (§9.0): by name, the latest
     sending of a pupil first."""
     chunk_size = chunk_size or CHUNK_SIZE
     rows = (
-        _participations(campaign)
+        _participations(campaign, divisions)
         .order_by(
             Lower("organization_learner__last_name"), Lower("organization_learner__first_name"), "-created_at", "-pk"
         )

@@ -7,8 +7,9 @@ from organizations.access import orga_member_required
 from organizations.learner_import import learner_import_latest
 from organizations.models import OrganizationLearner
 
+from . import evolution
 from . import learner_selectors as selectors
-from .views import chosen_divisions
+from .class_filter import chosen_divisions
 
 
 @orga_member_required
@@ -49,5 +50,6 @@ def learner_detail(request, learner_id):
     return render(request, "analysis/learners/detail.html", {
         "learner": learner, "participations": participations,
         "activity": selectors.learner_activity(participations),
+        "shared_results": evolution.learner_shared_results(learner),
         "show_classes": request.organization.is_managing_students,
     })

@@ -48,6 +48,8 @@ class ExportJob(models.Model):
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="exports")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     format = models.CharField(max_length=4, choices=Format.choices, default=Format.CSV)
+    # The "Classes" ticked on Résultats when it was asked for; empty: every participant.
+    divisions = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.REQUESTED)
     requested_at = models.DateTimeField()
     started_at = models.DateTimeField(null=True, blank=True)

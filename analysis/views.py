@@ -15,8 +15,9 @@ from participations import selectors as participation_selectors
 from participations import services as participation_services
 from participations.models import CampaignParticipation
 
-from . import activity_chart, selectors, services
+from . import activity_chart, evolution, selectors, services
 from .analysis_views import participant_analysis
+from .class_filter import chosen_divisions, classes_context
 from .export_tasks import export_latest
 
 # While the tab is open, Activité refreshes its figures and its list this often (a few cheap queries).
@@ -37,7 +38,7 @@ def activity(request, campaign_id):
     for row in page.object_list:
         row.status_label = selectors.status_label(row, campaign)
     context.update(page=page, list_query=_with_fragment(request, "liste"), filters={"status": status, "search": search},
-                   can_manage=can_manage(request.membership, campaign), **_classes_context(campaign, divisions))
+                   can_manage=can_manage(request.membership, campaign), **classes_context(campaign, divisions))
     if fragment == "liste":
         return render(request, "analysis/activity_participants.html", context)
     return render(request, "analysis/activity.html", {
@@ -59,28 +60,13 @@ def _with_fragment(request, name) -> str:
     return query.urlencode()
 
 
-def chosen_divisions(request, organization) -> list[str]:
-    """The "Classes" ticked. Classes exist only for a school that manages its students;
-    elsewhere the filter is not shown, and a stray `classes` must not empty a list."""
-    if not organization.is_managing_students:
-        return []
-    return [value[:255] for value in request.GET.getlist("classes")[:100] if value]
-
-
-def _classes_context(campaign, divisions) -> dict:
-    """The "Classes" filter and column, for a school that manages its students."""
-    if not campaign.organization.is_managing_students:
-        return {"show_classes": False}
-    return {"show_classes": True, "divisions": selectors.campaign_divisions(campaign), "chosen_divisions": divisions}
-
-
 @orga_member_required
 def results(request, campaign_id):
     campaign = get_campaign_for_member(request, campaign_id)
     search = request.GET.get("search", "")[:100]
     divisions = chosen_divisions(request, campaign.organization)
     context = {**campaign_header(campaign, membership=request.membership, tab="results"),
-               **_classes_context(campaign, divisions)}
+               **classes_context(campaign, divisions)}
     services.results_reading_record(user=request.user, campaign=campaign, now=timezone.now())
     if campaign.is_assessment:
         return _evaluation_results(request, campaign, context, search=search, divisions=divisions)
@@ -89,6 +75,7 @@ def results(request, campaign_id):
         campaign, search=search, certifiable=certifiable, divisions=divisions
     ))
     selectors.decorate_profile_rows(page.object_list)
+    evolution.decorate_evolution(campaign, page.object_list)
     return render(request, "analysis/profiles.html", {
         **context, **export_latest(campaign), "page": page, "filters": {"search": search, "certifiable": certifiable},
     })
@@ -106,6 +93,7 @@ def _evaluation_results(request, campaign, context, *, search, divisions):
     )
     page = paginate(request, data["rows"])
     selectors.decorate_assessment_rows(campaign, page.object_list)
+    evolution.decorate_evolution(campaign, page.object_list)
     return render(request, "analysis/results.html", {
         **context, **export_latest(campaign), "data": data, "page": page, "filters": filters,
     })

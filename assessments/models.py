@@ -88,6 +88,8 @@ class Answer(models.Model):
     challenge_id = models.CharField(max_length=64)
     value = models.JSONField(null=True, blank=True)
     result = models.CharField(max_length=8, choices=Result.choices)
+    # Seconds from the question shown (or its clock started) to the answer; None before it was kept.
+    time_spent = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

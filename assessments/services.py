@@ -224,7 +224,11 @@ def answer_save(*, assessment_id: int, user, challenge_id: str, value, skipped: 
             if not skipped and not is_complete(challenge, value):
                 raise AnswerError("EMPTY", _("Pour valider, répondez à la question. Sinon, passez."))
             result = _result(challenge, value, skipped=skipped, started_at=locked.current_challenge_started_at, now=now)
-            answer = Answer.objects.create(assessment=locked, challenge_id=challenge_id, value=value, result=result)
+            started_at = locked.current_challenge_started_at
+            answer = Answer.objects.create(
+                assessment=locked, challenge_id=challenge_id, value=value, result=result,
+                time_spent=max(round((now - started_at).total_seconds()), 0) if started_at else None,
+            )
             knowledge, assessed = _user_knowledge_and_assessed(user.pk, locked.pk)
             new = algorithm.knowledge_elements_for_answer(
                 content, target_skill_ids=target_skill_ids(content, locked), skill_id=challenge.skill_id,

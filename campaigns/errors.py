@@ -28,4 +28,6 @@ class CampaignError(DomainError):
         "NO_CAMPAIGN_SELECTED": _("Veuillez sélectionner au moins une campagne."),
         "CAMPAIGN_NOT_FOUND": _("Une des campagnes sélectionnées n'existe pas ou plus."),
         "NOT_OWNER": _("Vous ne pouvez supprimer que les campagnes dont vous êtes propriétaire."),
+        "NOT_MANAGING_STUDENTS": _("Seul un établissement qui gère ses élèves a des classes."),
+        "UNKNOWN_DIVISION": _("Ces classes n'existent pas dans votre établissement : %(classes)s."),
     }

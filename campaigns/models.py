@@ -35,6 +35,8 @@ class Campaign(models.Model):
     external_id_label = models.CharField(_("libellé de l'identifiant"), max_length=255, blank=True)
     external_id_type = models.CharField(max_length=6, choices=ExternalIdType.choices, blank=True)
     multiple_sendings = models.BooleanField(_("envoi multiple"), default=False)
+    # The classes allowed to join (a school managing its pupils); empty: every pupil of the school.
+    divisions = models.JSONField(_("classes autorisées"), default=list, blank=True)
     creator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_campaigns")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,7 +1,7 @@
 """Reads of the campaign pages. Participation counts come from the reverse relation in the
 same query as the campaigns (no query per row)."""
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -28,7 +28,23 @@ def _counted(**conditions):
     return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
 
-def campaign_list(organization, *, owner=None, name: str = "", owner_name: str = "", archived: bool = False):
+def _given_to(organization, divisions):
+    """Campaigns given to one of these classes: one of its pupils takes part, or the campaign is
+    limited to it (a JSON list, matched here: SQLite cannot look inside it)."""
+    participations = Campaign._meta.get_field("participations").related_model.objects
+    limited = [
+        pk for pk, allowed in Campaign.objects.not_deleted().filter(organization=organization)
+        .values_list("pk", "divisions") if set(allowed) & set(divisions)
+    ]
+    taking_part = participations.filter(
+        campaign=OuterRef("pk"), is_improved=False, deleted_at__isnull=True,
+        organization_learner__organization=organization, organization_learner__division__in=divisions,
+    )
+    return Q(Exists(taking_part)) | Q(pk__in=limited)
+
+
+def campaign_list(organization, *, owner=None, name: str = "", owner_name: str = "", archived: bool = False,
+                  divisions=()):
     campaigns = (
         Campaign.objects.not_deleted()
         .filter(organization=organization, archived_at__isnull=not archived)
@@ -45,6 +61,8 @@ def campaign_list(organization, *, owner=None, name: str = "", owner_name: str =
         campaigns = campaigns.filter(name__icontains=name.strip())
     for word in owner_name.split():
         campaigns = campaigns.filter(Q(owner__first_name__icontains=word) | Q(owner__last_name__icontains=word))
+    if divisions:
+        campaigns = campaigns.filter(_given_to(organization, divisions))
     return campaigns
 
 

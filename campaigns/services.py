@@ -87,6 +87,23 @@ def campaign_update(
     return campaign
 
 
+def campaign_restrict(*, campaign: Campaign, divisions: list[str], school_divisions: list[str]) -> Campaign:
+    """"Classes autorisées": only the pupils of these classes may join; none, every pupil of the
+    school. Only a school that manages its pupils has classes."""
+    if campaign.archived_at is not None:
+        raise CampaignError("CAMPAIGN_ARCHIVED")
+    if not campaign.organization.is_managing_students:
+        raise CampaignError("NOT_MANAGING_STUDENTS")
+    unknown = sorted(set(divisions) - set(school_divisions))
+    if unknown:
+        logger.info("campaign %s: no classes %r to limit it to", campaign.pk, unknown)
+        raise CampaignError("UNKNOWN_DIVISION", field="divisions", classes=", ".join(unknown))
+    campaign.divisions = sorted(set(divisions))
+    campaign.save(update_fields=["divisions"])
+    logger.info("campaign %s limited to classes %r", campaign.pk, campaign.divisions)
+    return campaign
+
+
 def campaign_archive(*, campaign: Campaign, by, now) -> Campaign:
     # Conditional UPDATE: two clicks archive once and keep the first author and date.
     updated = Campaign.objects.filter(pk=campaign.pk, archived_at__isnull=True).update(archived_at=now, archived_by=by)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("suppression/", views.campaigns_delete, name="delete"),
     path("<int:campaign_id>/parametres/", views.campaign_settings, name="settings"),
     path("<int:campaign_id>/modification/", views.campaign_edit, name="edit"),
+    path("<int:campaign_id>/classes/", views.campaign_divisions, name="divisions"),
     path("<int:campaign_id>/archiver/", views.campaign_archive, name="archive"),
     path("<int:campaign_id>/desarchiver/", views.campaign_unarchive, name="unarchive"),
 ]

@@ -2,6 +2,7 @@ import logging
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from lib.pagination import paginate
+from organizations import teacher_classes
 from organizations.access import orga_member_required
 
 from . import selectors, services
@@ -30,21 +32,38 @@ def campaign_list(request, scope):
     name = request.GET.get("name", "")[:255]
     owner_name = request.GET.get("owner", "")[:255] if scope == "all" else ""
     archived = request.GET.get("status") == "archived"
+    divisions = _chosen_divisions(request)
     campaigns = selectors.campaign_list(
         request.organization, owner=request.user if scope == "mine" else None,
-        name=name, owner_name=owner_name, archived=archived,
+        name=name, owner_name=owner_name, archived=archived, divisions=divisions,
     )
     page = paginate(request, campaigns)
-    has_filters = bool(name.strip() or owner_name.strip() or archived)
+    has_filters = bool(name.strip() or owner_name.strip() or archived or divisions)
     return render(request, "campaigns/list.html", {
         "page": page,
         "scope": scope,
+        **_classes_filter(request, divisions),
         "filters": {"name": name, "owner": owner_name, "archived": archived},
         "has_filters": has_filters,
         "organization_has_campaigns": page.paginator.count > 0 or has_filters
         or Campaign.objects.not_deleted().filter(organization=request.organization).exists(),
         "can_delete": scope == "mine" or request.membership.is_admin,
     })
+
+
+def _chosen_divisions(request) -> list[str]:
+    if not request.organization.is_managing_students:
+        return []
+    return [value[:255] for value in request.GET.getlist("classes")[:100] if value]
+
+
+def _classes_filter(request, divisions) -> dict:
+    """The "Classes" filter of a school that manages its pupils, the teacher's classes first."""
+    if not request.organization.is_managing_students:
+        return {"show_classes": False}
+    mine = teacher_classes.marked_divisions(request.membership)
+    return {"show_classes": True, "chosen_divisions": divisions, "my_divisions": mine,
+            "divisions": sorted(teacher_classes.school_divisions(request.organization), key=lambda d: d not in mine)}
 
 
 def _duplicate_initial(request, source_id) -> dict:
@@ -115,6 +134,27 @@ def campaign_edit(request, campaign_id):
             messages.success(request, _("Les modifications ont bien été enregistrées."))
             return redirect("campaigns:settings", campaign.pk)
     return render(request, "campaigns/edit.html", {"form": form, "campaign": campaign})
+
+
+@orga_member_required
+def campaign_divisions(request, campaign_id):
+    """"Classes autorisées" of a campaign, in Paramètres."""
+    campaign = get_campaign_to_manage(request, campaign_id)
+    if not campaign.organization.is_managing_students:
+        raise Http404
+    school = teacher_classes.school_divisions(campaign.organization)
+    if request.method == "POST":
+        try:
+            services.campaign_restrict(campaign=campaign, divisions=request.POST.getlist("classes")[:500],
+                                       school_divisions=school)
+        except services.CampaignError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Les classes autorisées ont bien été enregistrées."))
+            return redirect("campaigns:settings", campaign.pk)
+    return render(request, "campaigns/divisions.html", {
+        "campaign": campaign, "divisions": school, "chosen_divisions": campaign.divisions,
+    })
 
 
 @orga_member_required

@@ -1,6 +1,6 @@
 from .selectors import user_memberships
 
-ORGA_NAMESPACES = {"orga", "campaigns", "analysis", "learners"}
+ORGA_NAMESPACES = {"orga", "campaigns", "analysis", "learners", "classes"}
 LEARNER_VIEWS = {"learner_import", "learner_logins", "learner_logins_job", "learner_logins_download"}
 TEAM_VIEWS = {
     "team_members", "team_invitations", "team_invite", "team_leave", "member_remove", "invitation_cancel",
@@ -15,6 +15,8 @@ def orga(request):
     section = "team" if match.url_name in TEAM_VIEWS else None
     if match.namespace in {"campaigns", "analysis"}:
         section = "campaigns"
+    if match.namespace == "classes":
+        section = "campaigns" if match.url_name.startswith("missing") or match.url_name == "questions" else "classes"
     if match.namespace == "learners" or match.url_name in LEARNER_VIEWS:
         section = "learners"
     context = {"orga_space": True, "orga_section": section}

@@ -93,6 +93,21 @@ class Membership(models.Model):
         return self.role == Role.ADMIN
 
 
+class MembershipDivision(models.Model):
+    """A class a teacher marked as one of « mes classes »: the Classes page and the campaign
+    list offer them first. Classes are strings of the pupils' base (SIECLE), not rows."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="divisions")
+    division = models.CharField(_("classe"), max_length=255)
+
+    class Meta:
+        verbose_name = _("classe suivie")
+        verbose_name_plural = _("classes suivies")
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "division"], name="membership_division_unique"),
+        ]
+
+
 def hash_invitation_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -114,6 +114,17 @@ def improvement_at(participation, *, now):
     )
 
 
+def check_division(campaign, learner) -> None:
+    """« Classes autorisées »: a campaign limited to some classes lets in their pupils only."""
+    if campaign.divisions and learner.division not in campaign.divisions:
+        logger.info("learner %s (class %r) refused by campaign %s, limited to %r",
+                    learner.pk, learner.division, campaign.pk, campaign.divisions)
+        raise ParticipationError("DIVISION_NOT_ALLOWED", _(
+            "Cette campagne est réservée à d'autres classes que la vôtre. Vérifiez le code avec votre "
+            "enseignant."
+        ))
+
+
 def participation_join(*, campaign, user, external_id: str = "", retry: bool = False, reset: bool = False,
                        now):
     """Start (or resume) the user's participation, as the pupil of the school he is (§2.3).
@@ -134,6 +145,9 @@ def participation_join(*, campaign, user, external_id: str = "", retry: bool = F
             CampaignParticipation.objects.select_for_update()
             .filter(campaign=campaign, organization_learner=learner, is_improved=False).first()
         )
+        if existing is None:
+            # Checked for a first join only: who started before the campaign was limited goes on.
+            check_division(campaign, learner)
         if existing is not None and existing.deleted_at is not None:
             raise ParticipationError("PARTICIPATION_DELETED", _("Vous ne pouvez pas repasser la campagne"))
         if existing is not None and existing.user_id != user.pk:

@@ -155,12 +155,19 @@ def _learner_found(request, campaign, form):
     """The pupil of the school's base the form names, or None with the refusal on the form (and
     counted against guessing)."""
     try:
-        return learner_match(organization=campaign.organization, user=request.user, **form.cleaned_data)
+        learner = learner_match(organization=campaign.organization, user=request.user, **form.cleaned_data)
     except LearnerError as error:
         throttle.record_wrong_code(request, throttle.IDENTITIES)
         logger.info("identification refused (%s) for user %s in campaign %s", error.code, request.user.pk, campaign.pk)
         form.add_error(None, error.message)
         return None
+    try:
+        # Before the account is linked: a pupil of another class leaves nothing behind.
+        services.check_division(campaign, learner)
+    except services.ParticipationError as error:
+        form.add_error(None, error.message)
+        return None
+    return learner
 
 
 @login_required

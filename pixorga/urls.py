@@ -34,6 +34,7 @@ urlpatterns = [
                            organizations_urls.app_name))),
     # The pupils' pages read results (analysis); deleting one is an erasure (privacy).
     path("orga/eleves/", include((learner_urls.urlpatterns + privacy_urls.learner_patterns, "learners"))),
+    path("orga/", include("analysis.class_urls")),
     path("orga/campagnes/", include("campaigns.urls")),
     path("orga/campagnes/", include("analysis.urls")),
     path("orga/campagnes/", include("analysis.export_urls")),

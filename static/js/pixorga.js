@@ -7,6 +7,14 @@
     else fn();
   }
 
+  // "Imprimer" on a printable sheet: shown only when there is a script to print with.
+  onReady(function () {
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
+  });
+
   // "Copier le code" / "Copier le lien direct": the label turns to "Copié !" for a while.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");

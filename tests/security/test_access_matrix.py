@@ -71,6 +71,13 @@ MATRIX = {
     "campaigns:edit": ("get", lambda w: {"campaign_id": w.campaign.pk}, manage()),
     "campaigns:archive": ("post", lambda w: {"campaign_id": w.campaign.pk}, manage()),
     "campaigns:unarchive": ("post", lambda w: {"campaign_id": w.campaign.pk}, manage()),
+    "campaigns:divisions": ("get", lambda w: {"campaign_id": w.campaign.pk}, manage()),
+    "classes:detail": ("get", lambda w: {"division": "3e A"}, orga()),
+    "classes:missing": ("get", lambda w: {"campaign_id": w.campaign.pk}, orga()),
+    "classes:missing_sheet": ("get", lambda w: {"campaign_id": w.campaign.pk}, orga()),
+    "classes:questions": ("get", lambda w: {"campaign_id": w.evaluation.pk}, orga()),
+    "classes:report": ("get", lambda w: {"campaign_id": w.evaluation.pk}, orga()),
+    "classes:report_csv": ("get", lambda w: {"campaign_id": w.evaluation.pk}, orga()),
     "analysis:activity": ("get", lambda w: {"campaign_id": w.campaign.pk}, orga()),
     "analysis:results": ("get", lambda w: {"campaign_id": w.campaign.pk}, orga()),
     "analysis:analysis": ("get", lambda w: {"campaign_id": w.evaluation.pk}, orga()),
@@ -155,6 +162,8 @@ def world(db, settings, tmp_path):
     w.assessment = Assessment.objects.create(user=w.student, type="CAMPAIGN", target_profile_id="tp-x",
                                              end_path="/")
     w.participation = ParticipationFactory(campaign=w.campaign, user=w.student, status="TO_SHARE")
+    w.participation.organization_learner.division = "3e A"
+    w.participation.organization_learner.save()
     w.export_job = ExportJob.objects.create(campaign=w.campaign, requested_by=w.owner, status="done",
                                             requested_at=timezone.now(), filename="Resultats.csv")
     w.export_job.file.save("resultats.csv", ContentFile(b"\xef\xbb\xbfNom;Prenom\n"))

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from assessments import scoring
 from lib.csv_format import BOM, csv_line
 from participations.models import CampaignParticipation
 
@@ -25,30 +24,25 @@ class ClassReport:
     average_percent: int | None = None
 
 
-def _stars(profile, levels, *, validated_count):
-    """As at completion (participations.services): the integer mastery percentage of the profile."""
-    percentage = scoring.mastery_percentage(validated_count, len(profile.skill_ids))
-    reached, total = scoring.reached_stage(profile.stages, mastery_percentage=percentage,
-                                           validated_count=validated_count, target_skill_levels=levels)
-    return reached - 1, total - 1
-
-
 def build_reports(content, profile, rows) -> list[ClassReport]:
-    """rows: (division, last name, first name, mastery rate, validated skill ids), in name order."""
+    """rows: (division, last name, first name, mastery rate, validated skill ids, stage reached at
+    completion or None), in name order. The stars are the stage stored at completion, as in
+    Résultats and the export, whatever the parcours' stages became afterwards."""
     target = frozenset(profile.skill_ids)
-    levels = [content.skills[skill_id].level for skill_id in profile.skill_ids]
     by_class: dict[str, list] = {}
-    for division, last_name, first_name, mastery_rate, validated in rows:
-        by_class.setdefault(division, []).append((last_name, first_name, mastery_rate, target & frozenset(validated)))
+    for division, last_name, first_name, mastery_rate, validated, reached in rows:
+        by_class.setdefault(division, []).append(
+            (last_name, first_name, mastery_rate, target & frozenset(validated), reached))
     reports = []
     for division in sorted(by_class):
         report = ClassReport(division)
         stage_counts = [0] * len(profile.stages)
-        for last_name, first_name, mastery_rate, validated in by_class[division]:
+        total = len(profile.stages) - 1
+        for last_name, first_name, mastery_rate, _validated, reached in by_class[division]:
             pupil = {"last_name": last_name, "first_name": first_name, "mastery_rate": mastery_rate or 0,
                      "mastery_percent": round(float(mastery_rate or 0) * 100), "stars": None}
-            if profile.stages:
-                stars, total = _stars(profile, levels, validated_count=len(validated))
+            if profile.stages and reached:
+                stars = min(reached, len(profile.stages)) - 1
                 pupil["stars"] = {"count": stars, "total": total, "range": range(total)}
                 stage_counts[stars] += 1
             report.pupils.append(pupil)
@@ -61,7 +55,7 @@ def build_reports(content, profile, rows) -> list[ClassReport]:
             for index, stage in enumerate(profile.stages)
         ]
         subjects = recommendation.tube_recommendations(
-            content, profile.skill_ids, [validated for *_names, validated in by_class[division]]
+            content, profile.skill_ids, [validated for *_names, validated, _reached in by_class[division]]
         )
         report.subjects = [
             {**subject, "relevance_label": recommendation.relevance_label(subject["relevance"])}
@@ -81,11 +75,12 @@ def campaign_report_rows(campaign, divisions=()):
         .order_by("organization_learner__division", "organization_learner__last_name",
                   "organization_learner__first_name", "pk")
         .values_list("organization_learner__division", "organization_learner__last_name",
-                     "organization_learner__first_name", "mastery_rate", "validated")
+                     "organization_learner__first_name", "mastery_rate", "validated", "stage_acquisition__reached")
     )
     if divisions:
         rows = rows.filter(organization_learner__division__in=divisions)
-    return [(division, last, first, rate, validated or ()) for division, last, first, rate, validated in rows]
+    return [(division, last, first, rate, validated or (), reached)
+            for division, last, first, rate, validated, reached in rows]
 
 
 def report_csv(profile, reports) -> str:
@@ -99,7 +94,7 @@ def report_csv(profile, reports) -> str:
         for pupil in report.pupils:
             cells = [report.division, pupil["last_name"], pupil["first_name"]]
             if profile.stages:
-                cells.append(pupil["stars"]["count"])
+                cells.append(pupil["stars"]["count"] if pupil["stars"] else "")
             cells.append(pupil["mastery_rate"])
             lines.append(csv_line(cells))
     return BOM + "".join(lines)

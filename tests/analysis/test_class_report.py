@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from participations.models import KnowledgeElementSnapshot
-from tests.factories import CampaignFactory, LearnerFactory, ParticipationFactory, UserFactory
+from tests.factories import CampaignFactory, LearnerFactory, ParticipationFactory, UserFactory, stage_reached
 from tests.utils import text
 
 
@@ -43,6 +43,7 @@ def sent(campaign, last_name, division, validated, mastery):
     )
     KnowledgeElementSnapshot.objects.create(participation=participation, snapshotted_at=timezone.now(),
                                             knowledge_elements=[{"skill_id": s, "status": "validated"} for s in validated])
+    stage_reached(participation, validated_count=len(validated))
     return participation
 
 
@@ -128,3 +129,14 @@ def test_another_school_and_a_collection_get_a_404(client_of, teacher, teacher_o
 
     assert client_of(teacher_of_another_school).get(reverse("classes:report", args=[results.pk])).status_code == 404
     assert client_of(teacher).get(reverse("classes:report", args=[collection.pk])).status_code == 404
+
+
+def test_the_report_shows_the_stage_stored_at_completion_not_a_recomputed_one(client_of, teacher, results):
+    # The parcours' stages may change after a pupil sent his results: the report, like Résultats
+    # and the export, keeps the stage he reached then.
+    from participations.models import StageAcquisition
+
+    StageAcquisition.objects.filter(participation__organization_learner__last_name="Bruno").update(reached=2)
+    response = client_of(teacher).get(reverse("classes:report_csv", args=[results.pk]))
+    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert [line[:4] for line in lines if line[1] == "Bruno"] == [["3e A", "Bruno", "Léa", "1"]]

@@ -48,6 +48,7 @@ PARTS = {
     "learners": ("Import de la base élèves (SIECLE, bench/learner_import.py)", _module("learner_import")),
     "logins": ("Identifiants d'une classe de 1 000 élèves (bench/learner_logins.py)", _module("learner_logins")),
     "scale": ("Échelle : export, analyse et pages jusqu'à 100 000 participations (bench/scale.py)", _module("scale")),
+    "answers": ("Coût d'une réponse selon l'historique (bench/answer_cost.py)", _module("answer_cost")),
     "http": ("Charges HTTP : boucle réponse, connexions, envois (bench/http_load.py)", _module("http_load")),
     "faults": ("Pannes : Redis arrêté puis relancé pendant que des élèves répondent (bench/faults.py)",
                _module("faults")),

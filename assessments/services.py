@@ -157,12 +157,15 @@ def assessment_current_challenge(assessment, *, now):
         return None
     if assessment.current_challenge_id in content.challenges:
         return content.challenges[assessment.current_challenge_id]
-    # The first question, a test started again or a challenge retired: rare, read in full.
+    # The first question, a test started again or a challenge retired: rare.
     with transaction.atomic():
-        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        locked = _locked(assessment.pk, assessment.user_id)
         if not locked.is_completed and locked.current_challenge_id not in content.challenges:
-            _advance(content, locked, _progress_from_rows(locked), now=now)
-    assessment.refresh_from_db()
+            _advance(content, locked, _progress_of(locked), now=now)
+    # The caller's copy, as written: no need to read it again.
+    for field in ("state", "completed_at", "current_challenge_id", "current_challenge_started_at", "progress",
+                  "progress_at"):
+        setattr(assessment, field, getattr(locked, field))
     return content.challenges.get(assessment.current_challenge_id)
 
 
@@ -181,7 +184,7 @@ def _result(challenge, value, *, skipped, started_at, now) -> str:
     return Answer.Result.OK if check_answer(challenge, value).is_ok else Answer.Result.KO
 
 
-def _locked_for_answer(assessment_id, user_id):
+def _locked(assessment_id, user_id):
     """The assessment, locked, with its closure and whether the user's knowledge moved since
     its progress was kept (another test, a reset): one statement."""
     moved = KnowledgeElement.objects.filter(user_id=OuterRef("user_id"), created_at__gt=OuterRef("progress_at"))
@@ -189,6 +192,13 @@ def _locked_for_answer(assessment_id, user_id):
         Assessment.objects.with_closure().annotate(knowledge_moved=Exists(moved))
         .select_for_update(of=("self",)).get(pk=assessment_id, user_id=user_id)
     )
+
+
+def _progress_of(locked) -> dict:
+    """The progress kept on the row, or rebuilt when missing or stale."""
+    if locked.progress is None or locked.knowledge_moved:
+        return _progress_from_rows(locked)
+    return locked.progress
 
 
 def answer_save(*, assessment_id: int, user, challenge_id: str, value, skipped: bool, now) -> AnswerOutcome:
@@ -203,12 +213,10 @@ def answer_save(*, assessment_id: int, user, challenge_id: str, value, skipped: 
     content = get_content()
     try:
         with transaction.atomic():
-            locked = _locked_for_answer(assessment_id, user.pk)
+            locked = _locked(assessment_id, user.pk)
             if locked.is_closed:
                 raise AnswerError("CLOSED", _("Cette évaluation a été fermée par son organisateur."))
-            state = locked.progress
-            if state is None or locked.knowledge_moved:
-                state = _progress_from_rows(locked)
+            state = _progress_of(locked)
             if challenge_id in state["answered"]:
                 replayed = locked.answers.get(challenge_id=challenge_id)
                 return AnswerOutcome(replayed, locked.is_completed, len(state["answered"]), replayed=True)

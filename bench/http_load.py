@@ -63,7 +63,7 @@ PHASES = os.environ.get("BENCH_HTTP_PHASES", "loop storm burst").split()
 LOCUST = os.environ.get("LOCUST", str(ROOT / ".venv-load" / "bin" / "locust"))
 
 TARGETS = {
-    "answer_loop_ratio": 0.40, "answer_statements": 8, "storm_p95_ms": 1000, "password_cpu_ms": 100,
+    "answer_loop_ratio": 0.25, "answer_statements": 5, "storm_p95_ms": 1000, "password_cpu_ms": 100,
     "burst_p95_ms": 500,
 }
 

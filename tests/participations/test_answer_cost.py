@@ -93,3 +93,17 @@ def test_the_statements_do_not_grow_with_the_pupils_history(
         assert response.status_code == 302
         with django_assert_max_num_queries(3):
             client.get(url)
+
+
+def test_the_first_challenge_costs_seven_statements(client_of, student, evaluation):  # noqa: F811
+    client = client_of(student)
+    client.post(reverse("participations:start", args=[evaluation.code]))
+    assessment_id = CampaignParticipation.objects.get().assessment_id
+
+    with CaptureQueriesContext(connection) as first:
+        page = client.get(reverse("assessments:challenge", args=[assessment_id]))
+
+    assert page.status_code == 200 and 'name="challenge_id"' in page.content.decode()
+    # session, user, assessment, locked assessment, its answers, the user's knowledge
+    # elements, UPDATE assessment (its first challenge and progress).
+    assert len(statements(first)) <= 7, statements(first)

@@ -18,7 +18,8 @@ VERSION_CACHE_SECONDS = 60
 # A Redis read costs 0.4-0.9 ms and the answer loop asked twice per answer: each process asks
 # at most every few seconds, so a content load elsewhere is served within that delay.
 VERSION_MEMO_SECONDS = 5
-# Monotonic, so that a wall-clock jump neither freezes nor floods the check; tests move it.
+# Monotonic, so that a wall-clock jump neither freezes nor floods the check; tests move it (a
+# clock behind the remembered instant counts as expired).
 clock = time.monotonic
 
 
@@ -142,10 +143,11 @@ _memo: tuple[str | None, float] | None = None
 def current_version() -> str | None:
     global _memo
     memo, now = _memo, clock()
-    if memo is not None and now - memo[1] < VERSION_MEMO_SECONDS:
+    if memo is not None and 0 <= now - memo[1] < VERSION_MEMO_SECONDS:
         return memo[0]
     version = _shared_version()
-    _memo = (version, now)
+    # No référentiel loaded yet (a fresh install): asked again at each call, as the cache does.
+    _memo = (version, now) if version is not None else None
     return version
 
 

@@ -3,6 +3,7 @@ does not read it from Redis on every call, and a load made by another process is
 within that delay."""
 
 from django.core.cache import cache
+from django.utils import timezone
 
 from learning_content import repository
 from learning_content.models import ContentRelease
@@ -36,6 +37,15 @@ def test_within_the_delay_the_version_costs_neither_a_cache_read_nor_a_query(
 
     with django_assert_num_queries(0):
         assert get_content() is referential
+
+
+def test_the_first_référentiel_loaded_elsewhere_is_served_at_once(db, monkeypatch):
+    monkeypatch.setattr(repository, "clock", Clock())
+    assert get_content().version == ""
+
+    ContentRelease.objects.create(pk=1, version="première-version", loaded_at=timezone.now())
+
+    assert get_content().version == "première-version"
 
 
 def test_a_load_in_another_process_is_served_within_the_delay(referential, monkeypatch):

@@ -2,7 +2,7 @@
 
 from django.utils.text import Truncator
 
-from pixorga.markdown import markdown_text
+from lib.markdown import markdown_text
 
 SUMMARY_LENGTH = 90
 

@@ -25,9 +25,9 @@ from django.utils import timezone
 from accounts.models import User
 from assessments.models import Answer, Assessment, KnowledgeElement
 from bench.generate import PROFILE_ID, generate
+from demo.pupils import right_answer, wrong_answer
 from learning_content.repository import get_content
 from participations.models import CampaignParticipation
-from pixorga.demo_pupils import right_answer, wrong_answer
 
 SIZES = [int(size) for size in os.environ.get("BENCH_ANSWER_SIZES", "10,100,1000").split(",")]
 ANSWERS_MEASURED = 8

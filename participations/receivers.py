@@ -3,16 +3,25 @@ from django.dispatch import receiver
 
 from assessments.models import close_assessments_when
 from assessments.signals import assessment_completed
+from campaigns.signals import campaigns_deleted
 
 from .models import CampaignParticipation
+from .services import participation_complete
+from .signals import participations_deleted
 
 
 @receiver(assessment_completed)
-def participation_to_share(sender, assessment, **kwargs):
-    """The evaluation is over: the results wait for "J'envoie mes résultats"."""
-    CampaignParticipation.objects.filter(
-        assessment=assessment, status=CampaignParticipation.Status.STARTED
-    ).update(status=CampaignParticipation.Status.TO_SHARE)
+def participation_completed(sender, assessment, **kwargs):
+    participation_complete(assessment=assessment, now=assessment.completed_at)
+
+
+@receiver(campaigns_deleted)
+def participations_deleted_with_campaigns(sender, campaign_ids, by, now, **kwargs):
+    """Inside the deletion's transaction: the campaigns' participations go with them."""
+    CampaignParticipation.objects.filter(campaign_id__in=campaign_ids, deleted_at__isnull=True).anonymize(
+        deleted_at=now, deleted_by=by
+    )
+    participations_deleted.send(sender=sender, campaign_ids=campaign_ids, now=now)
 
 
 # An archived or deleted campaign takes no more answers (domain rules §3.4): the pupil is told

@@ -3,8 +3,18 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from assessments.algorithm import (
-    DIRECT, INFERRED, INVALIDATED, RESET, VALIDATED, KnowledgeElement, hash_int,
-    knowledge_elements_for_answer, latest_per_skill, next_challenge, predicted_level, skill_reward,
+    DIRECT,
+    INFERRED,
+    INVALIDATED,
+    RESET,
+    VALIDATED,
+    KnowledgeElement,
+    hash_int,
+    knowledge_elements_for_answer,
+    latest_per_skill,
+    next_challenge,
+    predicted_level,
+    skill_reward,
     usable_for_campaign,
 )
 

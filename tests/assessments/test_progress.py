@@ -2,7 +2,7 @@
 what a rebuild from the rows gives, and knowledge elements written elsewhere during the test
 (another test, a reset) are taken into account at the next answer."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -13,10 +13,9 @@ from assessments.progress import progress_after_answer, progress_from
 from assessments.progress import tested_skills as counted_skills
 from learning_content.repository import get_content
 from participations.models import CampaignParticipation
-from tests.factories import CampaignFactory
 from tests.participations.student import correct_form, current_challenge_id, wrong_form
 
-STARTED = datetime(2026, 9, 10, 8, 0, tzinfo=timezone.utc)
+STARTED = datetime(2026, 9, 10, 8, 0, tzinfo=UTC)
 A, B, C = "skill-a", "skill-b", "skill-c"
 
 
@@ -71,12 +70,6 @@ def test_carried_forward_it_equals_a_rebuild(before, answers, improving):
     assert state == rebuilt
 
 
-@pytest.fixture
-def evaluation(school, teacher, referential):
-    return CampaignFactory(organization=school, creator=teacher, type="ASSESSMENT", target_profile_id="tp-rentree-3e",
-                           title="Parcours de rentrée 3e")
-
-
 def answer(client, assessment_id, number):
     challenge_id = current_challenge_id(client, assessment_id)
     challenge = get_content().challenges[challenge_id]
@@ -115,7 +108,7 @@ def test_a_skill_assessed_by_another_test_meanwhile_is_not_asked(client_of, stud
     elsewhere = services.assessment_start(user=student, type=Assessment.Type.COMPETENCE_EVALUATION,
                                           competence_id=content.skills[target[0]].competence_id, end_path="/")
     assessed_elsewhere = [s for s in target if content.skills[s].tube_id != left_tube]
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     KnowledgeElement.objects.bulk_create([
         KnowledgeElement(user=student, assessment=elsewhere, skill_id=s, competence_id=content.skills[s].competence_id,
                          status="validated", source="direct", created_at=now)

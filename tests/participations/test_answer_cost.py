@@ -15,7 +15,6 @@ from learning_content.repository import get_content
 from participations.models import CampaignParticipation
 
 from .student import correct_form, current_challenge_id, wrong_form
-from .test_student_flow import evaluation  # noqa: F401 (fixture)
 
 
 def statements(captured) -> list[str]:
@@ -43,7 +42,7 @@ def earlier_tests(user, answers):
         )
 
 
-def answer_costs(client, evaluation, answers=6):  # noqa: F811
+def answer_costs(client, evaluation, answers=6):
     client.post(reverse("participations:start", args=[evaluation.code]))
     assessment_id = CampaignParticipation.objects.get().assessment_id
     url = reverse("assessments:challenge", args=[assessment_id])
@@ -62,7 +61,7 @@ def answer_costs(client, evaluation, answers=6):  # noqa: F811
     return costs
 
 
-def test_an_answer_costs_six_statements_and_the_next_challenge_three(client_of, student, evaluation):  # noqa: F811
+def test_an_answer_costs_six_statements_and_the_next_challenge_three(client_of, student, evaluation):
     costs = answer_costs(client_of(student), evaluation)
 
     # session, user, the locked assessment (its progress on the row), INSERT answer,
@@ -74,7 +73,7 @@ def test_an_answer_costs_six_statements_and_the_next_challenge_three(client_of, 
 
 @pytest.mark.parametrize("earlier", [0, 60])
 def test_the_statements_do_not_grow_with_the_pupils_history(
-    client_of, student, evaluation, earlier, django_assert_max_num_queries  # noqa: F811
+    client_of, student, evaluation, earlier, django_assert_max_num_queries
 ):
     if earlier:
         earlier_tests(student, earlier)
@@ -95,7 +94,7 @@ def test_the_statements_do_not_grow_with_the_pupils_history(
             client.get(url)
 
 
-def test_the_first_challenge_costs_seven_statements(client_of, student, evaluation):  # noqa: F811
+def test_the_first_challenge_costs_seven_statements(client_of, student, evaluation):
     client = client_of(student)
     client.post(reverse("participations:start", args=[evaluation.code]))
     assessment_id = CampaignParticipation.objects.get().assessment_id

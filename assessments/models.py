@@ -54,6 +54,11 @@ class Assessment(models.Model):
     current_challenge_started_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # What the next-challenge choice needs (assessments.progress), kept so that an answer reads
+    # this row only; None until the first question. progress_at: when it was last brought up
+    # to date, to tell whether the user's knowledge elements moved since.
+    progress = models.JSONField(null=True, blank=True, editable=False)
+    progress_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = AssessmentQuerySet.as_manager()
 

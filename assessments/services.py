@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from learning_content.repository import get_content
 from lib.errors import DomainError
 
-from . import algorithm, retries
+from . import algorithm, progress, retries
 from .checking import check_answer, is_complete
 from .models import Answer, Assessment, KnowledgeElement
 from .signals import assessment_completed
@@ -96,17 +97,18 @@ def user_knowledge_elements(user_id, *, until=None) -> list[algorithm.KnowledgeE
     return _knowledge_from_rows(rows.order_by("created_at", "pk").values(*_KNOWLEDGE_FIELDS))
 
 
-def _user_knowledge_and_assessed(user_id, assessment_id) -> tuple[list[algorithm.KnowledgeElement], set[str]]:
-    """The user's knowledge elements, oldest first, and the skills already assessed in this
-    assessment (a skill reset since may be assessed again), read in one query."""
+def _progress_from_rows(assessment) -> dict:
+    """The assessment's progress rebuilt from its answers and the user's knowledge elements."""
+    answered = assessment.answers.order_by("pk").values_list("challenge_id", flat=True)
     rows = list(
-        KnowledgeElement.objects.filter(user_id=user_id).order_by("created_at", "pk")
+        KnowledgeElement.objects.filter(user_id=assessment.user_id).order_by("created_at", "pk")
         .values(*_KNOWLEDGE_FIELDS, "assessment_id")
     )
-    latest_here = {row["skill_id"]: row["status"] for row in rows if row["assessment_id"] == assessment_id}
-    return _knowledge_from_rows(rows), {
-        skill_id for skill_id, status in latest_here.items() if status != KnowledgeElement.Status.RESET
-    }
+    knowledge = [(row["assessment_id"], element) for row, element in zip(rows, _knowledge_from_rows(rows))]
+    return progress.progress_from(
+        answered, knowledge, assessment_id=assessment.pk, started_at=assessment.created_at,
+        improving=assessment.is_improving,
+    )
 
 
 def users_knowledge_elements(user_ids, skill_ids) -> dict[int, list[algorithm.KnowledgeElement]]:
@@ -124,43 +126,51 @@ def users_knowledge_elements(user_ids, skill_ids) -> dict[int, list[algorithm.Kn
     return {user_id: _knowledge_from_rows(items) for user_id, items in by_user.items()}
 
 
-def _choose_next(content, assessment, *, answered, knowledge_elements):
-    """answered: [(challenge_id, result)] of this assessment, in order."""
-    latest = algorithm.knowledge_for_test(
-        knowledge_elements, started_at=assessment.created_at, improving=assessment.is_improving
-    )
-    last_challenge = content.challenges.get(answered[-1][0]) if answered else None
+def _choose_next(content, assessment, state):
+    tested = progress.tested_skills(state)
+    last_challenge = content.challenges.get(state["answered"][-1]) if state["answered"] else None
     return algorithm.next_challenge(
         content,
         target_skill_ids=target_skill_ids(content, assessment),
-        answered_challenge_ids={challenge_id for challenge_id, _result in answered},
-        tested_skill_ids=set(latest),
+        answered_challenge_ids=set(state["answered"]),
+        tested_skill_ids=set(tested),
         direct_outcomes=[
-            (content.skills[ke.skill_id].level, ke.status == algorithm.VALIDATED)
-            for ke in latest.values() if ke.source == algorithm.DIRECT and ke.skill_id in content.skills
+            (content.skills[skill_id].level, status == algorithm.VALIDATED)
+            for skill_id, (status, source) in tested.items()
+            if source == algorithm.DIRECT and skill_id in content.skills
         ],
         last_answer_timed=bool(last_challenge and last_challenge.is_timed),
         seed=assessment.pk,
     )
 
 
-def _advance(content, assessment, *, answered, knowledge_elements, now) -> bool:
-    """Ask the next challenge, or complete the assessment. True when completed."""
-    challenge = _choose_next(content, assessment, answered=answered, knowledge_elements=knowledge_elements)
+def _advance(content, assessment, state, *, now) -> bool:
+    """Ask the next challenge, or complete the assessment, and keep the progress on the row,
+    in one UPDATE. True when completed."""
+    challenge = _choose_next(content, assessment, state)
+    assessment.progress, assessment.progress_at = state, now
     if challenge is None:
         assessment.state = Assessment.State.COMPLETED
         assessment.completed_at = now
         assessment.current_challenge_id = ""
         assessment.current_challenge_started_at = None
-        assessment.save(update_fields=["state", "completed_at", "current_challenge_id", "current_challenge_started_at"])
+        assessment.save(update_fields=[
+            "state", "completed_at", "current_challenge_id", "current_challenge_started_at", "progress", "progress_at",
+        ])
         assessment_completed.send(sender=Assessment, assessment=assessment)
-        logger.info("assessment %s completed after %s answers", assessment.pk, len(answered))
+        logger.info("assessment %s completed after %s answers", assessment.pk, len(state["answered"]))
         return True
     assessment.current_challenge_id = challenge.id
     # A timed challenge's clock starts when the student asks for it ("Commencer l'épreuve").
     assessment.current_challenge_started_at = None if challenge.is_timed else now
-    assessment.save(update_fields=["current_challenge_id", "current_challenge_started_at"])
+    assessment.save(update_fields=["current_challenge_id", "current_challenge_started_at", "progress", "progress_at"])
     return False
+
+
+def answered_count(assessment) -> int:
+    if assessment.progress is not None:
+        return len(assessment.progress["answered"])
+    return assessment.answers.count()
 
 
 def assessment_current_challenge(assessment, *, now):
@@ -170,13 +180,15 @@ def assessment_current_challenge(assessment, *, now):
         return None
     if assessment.current_challenge_id in content.challenges:
         return content.challenges[assessment.current_challenge_id]
+    # The first question, a test started again or a challenge retired: rare.
     with transaction.atomic():
-        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        locked = _locked(assessment.pk, assessment.user_id)
         if not locked.is_completed and locked.current_challenge_id not in content.challenges:
-            answered = list(locked.answers.order_by("pk").values_list("challenge_id", "result"))
-            _advance(content, locked, answered=answered,
-                     knowledge_elements=user_knowledge_elements(locked.user_id), now=now)
-    assessment.refresh_from_db()
+            _advance(content, locked, _progress_of(locked), now=now)
+    # The caller's copy, as written: no need to read it again.
+    for field in ("state", "completed_at", "current_challenge_id", "current_challenge_started_at", "progress",
+                  "progress_at"):
+        setattr(assessment, field, getattr(locked, field))
     return content.challenges.get(assessment.current_challenge_id)
 
 
@@ -197,25 +209,42 @@ def _result(challenge, value, *, skipped, started_at, now) -> str:
     return Answer.Result.OK if check_answer(challenge, value).is_ok else Answer.Result.KO
 
 
+def _locked(assessment_id, user_id):
+    """The assessment, locked, with its closure and whether the user's knowledge moved since
+    its progress was kept (another test, a reset): one statement."""
+    moved = KnowledgeElement.objects.filter(user_id=OuterRef("user_id"), created_at__gt=OuterRef("progress_at"))
+    return (
+        Assessment.objects.with_closure().annotate(knowledge_moved=Exists(moved))
+        .select_for_update(of=("self",)).get(pk=assessment_id, user_id=user_id)
+    )
+
+
+def _progress_of(locked) -> dict:
+    """The progress kept on the row, or rebuilt when missing or stale."""
+    if locked.progress is None or locked.knowledge_moved:
+        return _progress_from_rows(locked)
+    return locked.progress
+
+
 def answer_save(*, assessment_id: int, user, challenge_id: str, value, skipped: bool, now) -> AnswerOutcome:
     """Record the answer to the challenge being asked, its knowledge elements, and ask the
     next challenge. A replayed answer (double click, back button) changes nothing.
 
-    The answer loop's hot path: the locked assessment (with its closure), its answers, the
-    user's knowledge elements, two inserts and one update; six statements in one transaction.
+    The answer loop's hot path, four statements in one transaction: the locked assessment,
+    whose progress says what was answered and tested; INSERT answer; INSERT knowledge
+    elements; UPDATE assessment. Its answers and the user's knowledge elements are read
+    only when the progress is missing or stale.
     Assessment.DoesNotExist when the assessment is not the user's."""
     content = get_content()
     try:
         with transaction.atomic():
-            locked = (
-                Assessment.objects.with_closure().select_for_update().get(pk=assessment_id, user_id=user.pk)
-            )
+            locked = _locked(assessment_id, user.pk)
             if locked.is_closed:
                 raise AnswerError("CLOSED", _("Cette évaluation a été fermée par son organisateur."))
-            answered = list(locked.answers.order_by("pk").values_list("challenge_id", "result"))
-            if any(answered_id == challenge_id for answered_id, _result in answered):
+            state = _progress_of(locked)
+            if challenge_id in state["answered"]:
                 replayed = locked.answers.get(challenge_id=challenge_id)
-                return AnswerOutcome(replayed, locked.is_completed, len(answered), replayed=True)
+                return AnswerOutcome(replayed, locked.is_completed, len(state["answered"]), replayed=True)
             if locked.is_completed:
                 raise AnswerError("COMPLETED", _("Cette évaluation est terminée."))
             if challenge_id != locked.current_challenge_id or challenge_id not in content.challenges:
@@ -229,10 +258,9 @@ def answer_save(*, assessment_id: int, user, challenge_id: str, value, skipped: 
                 assessment=locked, challenge_id=challenge_id, value=value, result=result,
                 time_spent=max(round((now - started_at).total_seconds()), 0) if started_at else None,
             )
-            knowledge, assessed = _user_knowledge_and_assessed(user.pk, locked.pk)
             new = algorithm.knowledge_elements_for_answer(
                 content, target_skill_ids=target_skill_ids(content, locked), skill_id=challenge.skill_id,
-                is_ok=result == Answer.Result.OK, assessed_skill_ids=assessed, now=now,
+                is_ok=result == Answer.Result.OK, assessed_skill_ids=set(state["assessed"]), now=now,
             )
             KnowledgeElement.objects.bulk_create([
                 KnowledgeElement(
@@ -242,8 +270,8 @@ def answer_save(*, assessment_id: int, user, challenge_id: str, value, skipped: 
                 )
                 for ke in new
             ])
-            answered.append((challenge_id, result))
-            completed = _advance(content, locked, answered=answered, knowledge_elements=[*knowledge, *new], now=now)
+            state = progress.progress_after_answer(state, challenge_id=challenge_id, new_elements=new)
+            completed = _advance(content, locked, state, now=now)
     except IntegrityError:
         # Without row locks (SQLite), a concurrent request recorded the same answer first: the
         # transaction is rolled back whole and this request is a replay.
@@ -254,7 +282,7 @@ def answer_save(*, assessment_id: int, user, challenge_id: str, value, skipped: 
             raise
         return AnswerOutcome(replayed, replayed.assessment.is_completed, replayed.assessment.answers.count(),
                              replayed=True)
-    return AnswerOutcome(answer, completed, len(answered))
+    return AnswerOutcome(answer, completed, len(state["answered"]))
 
 
 def knowledge_reset(*, user, skill_ids, now) -> None:

@@ -44,7 +44,7 @@ def challenge(request, assessment_id):
 
 
 def _render_challenge(request, assessment, current, *, error=None, typed=None, status=200):
-    answered = assessment.answers.count()
+    answered = services.answered_count(assessment)
     context = {
         "assessment": assessment, "challenge": current, "error": error,
         "typed": typed_values(current, typed),

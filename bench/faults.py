@@ -32,7 +32,6 @@ import urllib.request
 from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
-from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -43,7 +42,6 @@ from assessments.models import Answer
 from bench.generate import generate
 from bench.http_load import LOCUST, PASSWORD, PORT, ROOT, _lost_answers, _service_env, _sessions, locust
 from campaigns.models import Campaign
-from learning_content.models import ContentRelease
 from lib.models import WorkerHeartbeat
 from participations.models import CampaignParticipation, KnowledgeElementSnapshot
 
@@ -90,8 +88,6 @@ class Redis:
 
 def prepare(workdir: Path) -> dict:
     started = time.perf_counter()
-    if not ContentRelease.objects.exists():
-        call_command("load_content", verbosity=0)
     built = generate(PUPILS, seed=SEED, rates=(0.0, 0.5))
     evaluation = Campaign.objects.get(pk=built["evaluation_id"])
     participations = list(CampaignParticipation.objects.filter(campaign=evaluation).order_by("pk")

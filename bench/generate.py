@@ -36,6 +36,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.urls import reverse
 from psycopg.copy import QueuedLibpqWriter
@@ -47,7 +48,7 @@ from campaigns.models import Campaign
 from campaigns.services import campaign_create
 from demo.pupils import right_answer, wrong_answer
 from demo.siecle import generated_students
-from learning_content.models import TargetProfile
+from learning_content.models import ContentRelease, TargetProfile
 from learning_content.repository import get_content
 from organizations.models import Membership, Organization, OrganizationLearner, Role
 from participations.models import CampaignParticipation, KnowledgeElementSnapshot
@@ -383,11 +384,19 @@ def _settle(tables) -> None:
             cursor.execute(f"{'ANALYZE' if connection.in_atomic_block else 'VACUUM ANALYZE'} {table}")
 
 
+def ensure_referential() -> None:
+    """The commands of bench/README.md start from an empty database: the school needs the
+    référentiel (its target profiles) before anything else."""
+    if not ContentRelease.objects.exists():
+        call_command("load_content", verbosity=0)
+
+
 def generate(scale: int, *, seed: int = 0, rates: tuple[float, float] = (SHARED_RATE, TO_SHARE_RATE)) -> dict:
     """Builds the school (replacing the one of the same scale and seed) and returns its ids,
     the rows written per table and the time taken. rates: the shares of evaluation
     participations sent and finished without sending (the rest are half-way)."""
     started = time.perf_counter()
+    ensure_referential()
     content = get_content()
     plan = _Plan(content)
     uai = uai_of(scale, seed)

@@ -70,8 +70,10 @@ def run() -> list[dict]:
 
 
 def main():
-    for row in run():
+    rows = run()
+    for row in rows:
         print(f"  {row['pupils']:>6} élèves ({row['file_mb']} Mo) : lecture {row['parse_s']} s ; "
               f"import {row['first_import_s']} s en {row['first_queries']} requêtes "
               f"(× {row['first_over_parse']} la lecture) ; réimport {row['reimport_s']} s en "
               f"{row['reimport_queries']} requêtes, ajoutés/modifiés/désactivés {row['reimport_counts']}")
+    return rows

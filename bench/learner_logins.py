@@ -55,3 +55,4 @@ def main():
     print(f"  {row['pupils']} élèves sans compte : requête de l'administrateur {row['request_s']} s ; "
           f"worker {row['worker_s']} s ({row['per_pupil_ms']} ms par élève, {row['worker_queries']} requêtes SQL), "
           f"fichier chiffré {row['file_kb']} Ko")
+    return row

@@ -2,11 +2,12 @@
 
 Choosing the next challenge, checking an answer or scoring must never query the content
 tables: they read `get_content()`. The version is looked up in the cache (a shared Redis in
-production), falling back to one query on the release row; the content itself is rebuilt
-only when the version changes.
+production), falling back to one query on the release row, and remembered in the process for
+VERSION_MEMO_SECONDS; the content itself is rebuilt only when the version changes.
 """
 
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -14,6 +15,12 @@ from django.core.cache import cache
 
 VERSION_CACHE_KEY = "learning_content:version"
 VERSION_CACHE_SECONDS = 60
+# A Redis read costs 0.4-0.9 ms and the answer loop asked twice per answer: each process asks
+# at most every few seconds, so a content load elsewhere is served within that delay.
+VERSION_MEMO_SECONDS = 5
+# Monotonic, so that a wall-clock jump neither freezes nor floods the check; tests move it (a
+# clock behind the remembered instant counts as expired).
+clock = time.monotonic
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,9 +159,22 @@ class Content:
 
 _lock = threading.Lock()
 _loaded: Content | None = None
+# (version, when it was read): one tuple, replaced whole, so that threads never see half of it.
+_memo: tuple[str | None, float] | None = None
 
 
 def current_version() -> str | None:
+    global _memo
+    memo, now = _memo, clock()
+    if memo is not None and 0 <= now - memo[1] < VERSION_MEMO_SECONDS:
+        return memo[0]
+    version = _shared_version()
+    # No référentiel loaded yet (a fresh install): asked again at each call, as the cache does.
+    _memo = (version, now) if version is not None else None
+    return version
+
+
+def _shared_version() -> str | None:
     version = cache.get(VERSION_CACHE_KEY)
     if version is None:
         from .models import ContentRelease
@@ -178,9 +198,12 @@ def get_content() -> Content:
 
 
 def invalidate_content_cache():
-    global _loaded
+    """After a load in this process: seen here at once, by the other processes within
+    VERSION_MEMO_SECONDS."""
+    global _loaded, _memo
     cache.delete(VERSION_CACHE_KEY)
     _loaded = None
+    _memo = None
 
 
 def _stage_order(stage: StageData):

@@ -10,6 +10,7 @@ import time
 import pytest
 from django.core.cache import cache
 
+from learning_content import repository
 from organizations.models import Role
 from pixorga.celery import app as celery_app
 
@@ -28,6 +29,8 @@ def _test_settings(settings, request):
     }
     # Argon2 is the production hasher (tested on its own); tests create many users.
     cache.clear()
+    # The référentiel version each process remembers for a few seconds: forgotten with the cache.
+    repository._memo = None
     # Tasks run in process unless a test asks for the real worker (marker `services`).
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = "services" not in request.keywords

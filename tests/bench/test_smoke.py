@@ -166,3 +166,13 @@ def test_the_pages_cost_the_same_queries_at_20_and_200_participations(
         with django_assert_max_num_queries(few[name]):
             assert client.get(url).status_code == 200
     assert query_counts(client, many) == few
+
+
+def test_the_generator_loads_the_referential_itself_on_an_empty_database(db):
+    # bench/README.md's commands start from a fresh database (issue #23: a KeyError on the profile).
+    from learning_content.models import ContentRelease
+
+    assert not ContentRelease.objects.exists()
+    built = generate(20)
+    assert ContentRelease.objects.exists()
+    assert CampaignParticipation.objects.filter(campaign_id=built["evaluation_id"]).count() == 20

@@ -1,10 +1,16 @@
 """The answer loop is the service's hot path (≈ 3 million answers on a peak day): its SQL
-statements are counted here; its throughput is measured by bench/http_load.py."""
+statements are counted here; its throughput is measured by bench/http_load.py, its cost by
+history by bench/answer_cost.py."""
 
+from datetime import timedelta
+
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from assessments.models import Answer, Assessment, KnowledgeElement
 from learning_content.repository import get_content
 from participations.models import CampaignParticipation
 
@@ -16,14 +22,33 @@ def statements(captured) -> list[str]:
     return [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
 
 
-def test_an_answer_costs_eight_statements_and_the_next_challenge_four(client_of, student, evaluation):
-    client = client_of(student)
+def earlier_tests(user, answers):
+    """`answers` answers of the pupil in earlier competence evaluations, a month ago, each with
+    its knowledge element, outside the campaign's target skills."""
+    content = get_content()
+    target = set(content.target_profiles["tp-rentree-3e"].skill_ids)
+    challenges = [c for c in content.challenges.values() if c.skill_id not in target][:answers]
+    month_ago = timezone.now() - timedelta(days=30)
+    assessment = Assessment.objects.create(
+        user=user, type=Assessment.Type.COMPETENCE_EVALUATION, state=Assessment.State.COMPLETED,
+        competence_id=content.skills[challenges[0].skill_id].competence_id, end_path="/",
+    )
+    for number, challenge in enumerate(challenges):
+        answer = Answer.objects.create(assessment=assessment, challenge_id=challenge.id, result="ko")
+        KnowledgeElement.objects.create(
+            user=user, assessment=assessment, answer=answer, skill_id=challenge.skill_id,
+            competence_id=content.skills[challenge.skill_id].competence_id, status="invalidated", source="direct",
+            created_at=month_ago + timedelta(seconds=number),
+        )
+
+
+def answer_costs(client, evaluation, answers=6):
     client.post(reverse("participations:start", args=[evaluation.code]))
     assessment_id = CampaignParticipation.objects.get().assessment_id
     url = reverse("assessments:challenge", args=[assessment_id])
     content = get_content()
     costs = []
-    for number in range(6):
+    for number in range(answers):
         challenge_id = current_challenge_id(client, assessment_id)
         challenge = content.challenges[challenge_id]
         form = correct_form(challenge) if number % 2 else wrong_form(challenge)
@@ -33,9 +58,51 @@ def test_an_answer_costs_eight_statements_and_the_next_challenge_four(client_of,
         with CaptureQueriesContext(connection) as following:
             client.get(url)
         costs.append((len(statements(answer)), len(statements(following))))
+    return costs
 
-    # session, user, locked assessment, its answers, the user's knowledge elements,
-    # INSERT answer, INSERT knowledge elements, UPDATE assessment.
-    assert max(answer for answer, _ in costs) <= 8, costs
-    # session, user, assessment, number of answers.
-    assert max(following for _, following in costs) <= 4, costs
+
+def test_an_answer_costs_six_statements_and_the_next_challenge_three(client_of, student, evaluation):
+    costs = answer_costs(client_of(student), evaluation)
+
+    # session, user, the locked assessment (its progress on the row), INSERT answer,
+    # INSERT knowledge elements, UPDATE assessment (its next challenge and progress).
+    assert max(answer for answer, _ in costs) <= 6, costs
+    # session, user, assessment.
+    assert max(following for _, following in costs) <= 3, costs
+
+
+@pytest.mark.parametrize("earlier", [0, 60])
+def test_the_statements_do_not_grow_with_the_pupils_history(
+    client_of, student, evaluation, earlier, django_assert_max_num_queries
+):
+    if earlier:
+        earlier_tests(student, earlier)
+    client = client_of(student)
+    client.post(reverse("participations:start", args=[evaluation.code]))
+    assessment_id = CampaignParticipation.objects.get().assessment_id
+    url = reverse("assessments:challenge", args=[assessment_id])
+    content = get_content()
+    current_challenge_id(client, assessment_id)
+    for number in range(4):
+        challenge = content.challenges[Assessment.objects.get(pk=assessment_id).current_challenge_id]
+        form = correct_form(challenge) if number % 2 else wrong_form(challenge)
+        # The six statements and the test's savepoint around the transaction.
+        with django_assert_max_num_queries(8):
+            response = client.post(url, {"challenge_id": challenge.id, "action": "validate", **form})
+        assert response.status_code == 302
+        with django_assert_max_num_queries(3):
+            client.get(url)
+
+
+def test_the_first_challenge_costs_seven_statements(client_of, student, evaluation):
+    client = client_of(student)
+    client.post(reverse("participations:start", args=[evaluation.code]))
+    assessment_id = CampaignParticipation.objects.get().assessment_id
+
+    with CaptureQueriesContext(connection) as first:
+        page = client.get(reverse("assessments:challenge", args=[assessment_id]))
+
+    assert page.status_code == 200 and 'name="challenge_id"' in page.content.decode()
+    # session, user, assessment, locked assessment, its answers, the user's knowledge
+    # elements, UPDATE assessment (its first challenge and progress).
+    assert len(statements(first)) <= 7, statements(first)

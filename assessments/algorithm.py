@@ -112,6 +112,13 @@ def knowledge_for_test(
     return {skill_id: element for skill_id, element in latest.items() if skill_id in kept}
 
 
+def forgets_old_failures(*, is_campaign: bool, is_improving: bool) -> bool:
+    """§4.2: Pix's campaign data fetcher always asks for the improving filter, so every
+    campaign assessment, a first participation included, forgets failures older than the
+    delay; a competence evaluation does only when it improves."""
+    return is_campaign or is_improving
+
+
 def success_probability(level: float, difficulty: float) -> float:
     return 1 / (1 + math.exp(difficulty - level))
 

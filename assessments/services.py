@@ -104,18 +104,22 @@ def users_knowledge_elements(user_ids, skill_ids) -> dict[int, list[algorithm.Kn
 
 def _choose_next(content, assessment, *, answered, knowledge_elements):
     """answered: [(challenge_id, result)] of this assessment, in order."""
-    latest = algorithm.knowledge_for_test(
-        knowledge_elements, started_at=assessment.created_at, improving=assessment.is_improving
+    improving = algorithm.forgets_old_failures(
+        is_campaign=assessment.type == Assessment.Type.CAMPAIGN, is_improving=assessment.is_improving
     )
+    latest = algorithm.knowledge_for_test(knowledge_elements, started_at=assessment.created_at, improving=improving)
+    targets = target_skill_ids(content, assessment)
     last_challenge = content.challenges.get(answered[-1][0]) if answered else None
     return algorithm.next_challenge(
         content,
-        target_skill_ids=target_skill_ids(content, assessment),
+        target_skill_ids=targets,
         answered_challenge_ids={challenge_id for challenge_id, _result in answered},
         tested_skill_ids=set(latest),
         direct_outcomes=[
             (content.skills[ke.skill_id].level, ke.status == algorithm.VALIDATED)
-            for ke in latest.values() if ke.source == algorithm.DIRECT and ke.skill_id in content.skills
+            # §5 estimates the level on the campaign's skills: another parcours' answers say
+            # nothing of where this test should start.
+            for ke in latest.values() if ke.source == algorithm.DIRECT and ke.skill_id in targets
         ],
         last_answer_timed=bool(last_challenge and last_challenge.is_timed),
         seed=assessment.pk,

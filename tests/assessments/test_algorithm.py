@@ -3,8 +3,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from assessments.algorithm import (
-    DIRECT, INFERRED, INVALIDATED, RESET, VALIDATED, KnowledgeElement, hash_int,
-    knowledge_elements_for_answer, latest_per_skill, next_challenge, predicted_level, skill_reward,
+    DIRECT, INFERRED, INVALIDATED, RESET, VALIDATED, KnowledgeElement, forgets_old_failures, hash_int,
+    knowledge_elements_for_answer, knowledge_for_test, latest_per_skill, next_challenge, predicted_level, skill_reward,
     usable_for_campaign,
 )
 
@@ -107,6 +107,23 @@ def test_an_improving_student_keeps_validated_skills_and_failures_of_less_than_f
 ):
     usable = usable_for_campaign([element], assessment_started_at=NOW, improving=improving)
     assert usable == ([element] if kept else [])
+
+
+@pytest.mark.parametrize("is_campaign, is_improving, status, days_before, kept", [
+    # Every campaign test, a first participation too, forgets failures older than 4 days (§4.2).
+    (True, False, INVALIDATED, 4, False),
+    (True, False, INVALIDATED, 3.9, True),
+    (True, False, VALIDATED, 400, True),
+    (True, True, INVALIDATED, 30, False),
+    # A competence evaluation forgets only when it improves ("Retenter").
+    (False, False, INVALIDATED, 30, True),
+    (False, True, INVALIDATED, 30, False),
+    (False, True, VALIDATED, 30, True),
+])
+def test_campaign_tests_always_forget_old_failures(is_campaign, is_improving, status, days_before, kept):
+    improving = forgets_old_failures(is_campaign=is_campaign, is_improving=is_improving)
+    known = knowledge_for_test([ke("@a1", status, days_before=days_before)], started_at=NOW, improving=improving)
+    assert ("@a1" in known) is kept
 
 
 # §5 predicted level

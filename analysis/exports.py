@@ -98,7 +98,7 @@ class Layout:
     stages: tuple = ()
     competences: tuple[SkillGroup, ...] = ()
     areas: tuple[SkillGroup, ...] = ()
-    max_level: int = 5
+    max_level: int = 7
     # A SCO school managing its pupils: the `Classe` column (§9.0).
     with_division: bool = False
 

@@ -154,7 +154,7 @@ def profile(request):
     data = profile_with_actions(
         get_content(), services.user_knowledge_elements(request.user.pk),
         started_ids=started_competence_ids(request.user), now=timezone.now(),
-        max_level=settings.PIX_MAX_REACHABLE_LEVEL,
+        max_level=settings.MAX_REACHABLE_LEVEL,
     )
     return render(request, "assessments/profile.html", {"profile": data})
 
@@ -208,7 +208,7 @@ def competence_result(request, competence_id):
     if competence is None:
         return redirect("assessments:profile")
     knowledge = services.user_knowledge_elements(request.user.pk)
-    data = profile_from_knowledge(content, knowledge, max_level=settings.PIX_MAX_REACHABLE_LEVEL)
+    data = profile_from_knowledge(content, knowledge, max_level=settings.MAX_REACHABLE_LEVEL)
     return render(request, "assessments/competence_result.html", {
         "competence": competence, "score": data["scores"][competence_id], "profile": data,
         "action": retries.competence_action(

@@ -218,7 +218,7 @@ def participation_results(participation, knowledge_elements=None):
         target = set(profile.skill_ids)
         validated_target = validated & target
         scores = scoring.competence_scores(
-            content, [ke for skill_id, ke in latest.items() if skill_id in target], max_level=settings.PIX_MAX_REACHABLE_LEVEL
+            content, [ke for skill_id, ke in latest.items() if skill_id in target], max_level=settings.MAX_REACHABLE_LEVEL
         )
         return {
             "validated_skills_count": len(validated_target),
@@ -226,9 +226,9 @@ def participation_results(participation, knowledge_elements=None):
             "mastery_rate": scoring.mastery_rate(validated_target, target),
             "is_certifiable": None,
         }
-    scores = scoring.competence_scores(content, list(latest.values()), max_level=settings.PIX_MAX_REACHABLE_LEVEL)
+    scores = scoring.competence_scores(content, list(latest.values()), max_level=settings.MAX_REACHABLE_LEVEL)
     pix = scoring.pix_score(scores)
-    max_pix = len(content.competences) * settings.PIX_MAX_REACHABLE_LEVEL * 8
+    max_pix = len(content.competences) * settings.MAX_REACHABLE_LEVEL * 8
     return {
         "validated_skills_count": len(validated),
         "pix_score": pix,

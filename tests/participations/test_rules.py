@@ -157,6 +157,18 @@ def test_a_competence_evaluated_alone_feeds_the_profile(client_of, student, refe
     profile = text(client.get(reverse("assessments:profile")))
     assert "Vous avez 16 compétences à tester" in profile
     # Everything asked was right: nothing left to retry in 1.1, the 15 others to start.
-    assert "40 pix sur 640" in profile and "Retenter" not in profile and profile.count("Commencer<span") == 15
+    assert "52 pix sur 896" in profile and "Retenter" not in profile and profile.count("Commencer<span") == 15
     result = text(client.get(reverse("assessments:competence_result", args=["comp-1.1"])))
     assert "Niveau" in result
+
+
+@pytest.mark.parametrize("max_level, total, level", [(7, "52 pix sur 896", "Niveau 6"), (5, "40 pix sur 640", "Niveau 5")])
+def test_the_profile_follows_max_reachable_level(client_of, student, referential, settings, max_level, total, level):
+    settings.MAX_REACHABLE_LEVEL = max_level
+    client = client_of(student)
+    client.post(reverse("assessments:competence_evaluate", args=["comp-1.1"]))
+    answer_all(client, Assessment.objects.get().pk)
+
+    profile = text(client.get(reverse("assessments:profile")))
+
+    assert total in profile and f"{level} · " in profile

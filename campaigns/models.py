@@ -35,6 +35,9 @@ class Campaign(models.Model):
     external_id_label = models.CharField(_("libellé de l'identifiant"), max_length=255, blank=True)
     external_id_type = models.CharField(max_length=6, choices=ExternalIdType.choices, blank=True)
     multiple_sendings = models.BooleanField(_("envoi multiple"), default=False)
+    # Pupils forget « J'envoie mes résultats » (Pix PR #12668): the results may be sent as
+    # soon as the test is over. Off by default, as in Pix.
+    automatic_sharing = models.BooleanField(_("envoi automatique des résultats"), default=False)
     creator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_campaigns")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -172,3 +172,27 @@ def test_the_profile_follows_max_reachable_level(client_of, student, referential
     profile = text(client.get(reverse("assessments:profile")))
 
     assert total in profile and f"{level} · " in profile
+
+
+# --- Automatic sharing at completion (an option per campaign, off by default) --------------------
+
+@pytest.mark.parametrize("automatic", [False, True])
+def test_the_results_are_sent_at_the_end_only_when_the_campaign_says_so(client_of, student, school, teacher,
+                                                                        referential, automatic):
+    campaign = CampaignFactory(organization=school, creator=teacher, type="ASSESSMENT",
+                               target_profile_id="tp-rentree-3e", title="Rentrée", automatic_sharing=automatic)
+    client = client_of(student)
+    landing = text(client.get(reverse("participations:entry", args=[campaign.code])))
+    assert ("envoyés automatiquement à la fin du parcours" in landing) is automatic
+    client.post(reverse("participations:start", args=[campaign.code]))
+
+    answer_all(client, CampaignParticipation.objects.get().assessment_id, knows=lambda challenge: True)
+
+    participation = CampaignParticipation.objects.get()
+    page = text(client.get(reverse("participations:results", args=[campaign.code])))
+    if automatic:
+        assert participation.status == "SHARED" and participation.mastery_rate is not None
+        assert "Vos résultats ont été envoyés automatiquement" in page and "J'envoie mes résultats" not in page
+    else:
+        assert participation.status == "TO_SHARE" and participation.shared_at is None
+        assert "J'envoie mes résultats" in page

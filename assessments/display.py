@@ -1,5 +1,7 @@
 """How answers read for a student: the answer he gave and the expected one, in words."""
 
+import random
+
 from django.utils.text import Truncator
 
 from pixorga.markdown import markdown_text
@@ -10,6 +12,17 @@ SUMMARY_LENGTH = 90
 def instruction_summary(challenge) -> str:
     """The challenge in a line (a checkpoint's titles): its instruction's words, no Markdown."""
     return Truncator(markdown_text(challenge.instruction)).chars(SUMMARY_LENGTH)
+
+
+def shuffled_proposals(challenge, *, assessment_id: int) -> list[tuple[int, str]]:
+    """A QCU's or QCM's proposals as (number, text), in the order this pupil sees them:
+    shuffled per assessment and challenge (as Pix's `shuffled` challenges), the same at each
+    reload, so that the key's position tells nothing. The numbers stay the référentiel's:
+    checking and the checkpoint do not depend on the order shown."""
+    numbered = list(enumerate(challenge.proposals, start=1))
+    # A string seed is hashed with SHA-512: the same order in every process.
+    random.Random(f"{assessment_id}:{challenge.id}").shuffle(numbered)
+    return numbered
 
 
 def _proposal(challenge, number) -> str:

@@ -15,7 +15,8 @@ from learning_content.repository import get_content
 
 from . import algorithm, retries, scoring, services
 from .display import (
-    answer_from_form, expected_answer_text, given_answer_text, instruction_summary, typed_values,
+    answer_from_form, expected_answer_text, given_answer_text, instruction_summary, shuffled_proposals,
+    typed_values,
 )
 from .models import Answer, Assessment
 from .selectors import profile_from_knowledge, profile_with_actions, started_competence_ids
@@ -51,6 +52,7 @@ def _render_challenge(request, assessment, current, *, error=None, typed=None, s
     context = {
         "assessment": assessment, "challenge": current, "error": error,
         "typed": typed_values(current, typed),
+        "proposals": shuffled_proposals(current, assessment_id=assessment.pk),
         "position": answered % CHECKPOINT_EVERY + 1, "block_size": CHECKPOINT_EVERY,
     }
     if current.is_timed and assessment.current_challenge_started_at is None:

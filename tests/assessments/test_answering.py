@@ -1,7 +1,11 @@
 """The answer loop as a pupil lives it (issue 17): every field asked for, stale answers said,
 an archived campaign closed to answers."""
 
+import html
+import re
+
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,7 +15,7 @@ from campaigns.models import Campaign
 from campaigns.services import campaign_archive
 from learning_content.repository import get_content
 from participations.models import CampaignParticipation
-from tests.factories import CampaignFactory
+from tests.factories import CampaignFactory, UserFactory
 from tests.participations.student import correct_form, current_challenge_id, wrong_form
 from tests.utils import text
 
@@ -237,3 +241,38 @@ def test_a_competence_evaluation_is_never_closed(client_of, student, referential
     client.post(reverse("assessments:challenge", args=[assessment.pk]), {"challenge_id": challenge_id, "action": "skip"})
 
     assert Answer.objects.filter(assessment=assessment).count() == 1
+
+
+# --- Proposals shuffled per pupil (no cue in the key's position) --------------------------------
+
+def shown_proposals(client, assessment):
+    page = client.get(reverse("assessments:challenge", args=[assessment.pk])).content.decode()
+    return re.findall(r'value="(\d+)"[^>]*>\s*<label class="fr-label" for="proposition-\d+">([^<]*)</label>', page)
+
+
+def test_each_pupil_sees_the_proposals_in_his_own_order_and_the_right_one_is_still_right(
+    client_of, pupil, assessment, evaluation,
+):
+    challenge = next(c for c in sorted(get_content().challenges.values(), key=lambda c: c.id)
+                     if c.type == "QCU" and c.status == "validé" and not c.is_timed and len(c.proposals) >= 4)
+    asking(assessment, challenge)
+    ada_order = shown_proposals(pupil, assessment)
+    assert shown_proposals(pupil, assessment) == ada_order  # the same at each reload
+    bob = UserFactory(first_name="Bob")
+    bob_client = Client()
+    bob_client.force_login(bob)
+    bob_client.post(reverse("participations:start", args=[evaluation.code]))
+    bob_assessment = CampaignParticipation.objects.get(user=bob).assessment
+    asking(bob_assessment, challenge)
+    bob_order = shown_proposals(bob_client, bob_assessment)
+
+    assert sorted(ada_order) == sorted(bob_order) == [(str(n), text_) for n, text_ in
+                                                      enumerate(map(html.escape, challenge.proposals), start=1)]
+    assert [label for _n, label in ada_order] != [label for _n, label in bob_order]
+    key_text = html.escape(challenge.proposals[int(challenge.solution) - 1])
+    number = next(n for n, label in bob_order if label == key_text)
+    post_answer(bob_client, bob_assessment, challenge.id, answer=number)
+    assert Answer.objects.get(assessment=bob_assessment).result == Answer.Result.OK
+    checkpoint = text(bob_client.get(reverse("assessments:checkpoint", args=[bob_assessment.pk])))
+    assert f"La bonne réponse était</dt><dd>{key_text}</dd>" in checkpoint
+    assert f"Votre réponse</dt><dd>{key_text}</dd>" in checkpoint

@@ -2,7 +2,10 @@
 
 import random
 
+from django.urls import reverse
 from django.utils.text import Truncator
+
+from learning_content import attachments
 
 from pixorga.markdown import markdown_text
 
@@ -88,3 +91,36 @@ def typed_values(challenge, value) -> dict:
     if challenge.type.startswith("QROCM"):
         return {"choices": set(), "fields": dict(value)}
     return {"choices": set(), "fields": {item["key"]: str(value) for item in challenge.inputs[:1]}}
+
+
+def _attachment_table(challenge):
+    data = challenge.attachment
+    return data["name"], tuple(tuple(row) for row in data["rows"])
+
+
+def attachment_links(challenge, *, assessment_id: int) -> list[dict]:
+    """The challenge's file in each format, with what a download link must say: its name,
+    format and size."""
+    if not challenge.attachment:
+        return []
+    name, rows = _attachment_table(challenge)
+    links = []
+    for extension in attachments.formats_of(name):
+        filename = f"{attachments.stem(name)}.{extension}"
+        links.append({
+            "url": reverse("assessments:attachment", args=[assessment_id, filename]), "filename": filename,
+            "format": attachments.FORMATS[extension][0],
+            "size": attachments.size_label(len(attachments.render(name, rows, extension))),
+        })
+    return links
+
+
+def attachment_file(challenge, filename: str) -> tuple[bytes, str] | None:
+    """(content, content type) of the challenge's file under that name, else None."""
+    if challenge is None or not challenge.attachment:
+        return None
+    name, rows = _attachment_table(challenge)
+    wanted_stem, _dot, extension = filename.rpartition(".")
+    if wanted_stem != attachments.stem(name) or extension not in attachments.FORMATS:
+        return None
+    return attachments.render(name, rows, extension), attachments.FORMATS[extension][1]

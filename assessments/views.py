@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,8 +15,8 @@ from learning_content.repository import get_content
 
 from . import algorithm, retries, scoring, services
 from .display import (
-    answer_from_form, expected_answer_text, given_answer_text, instruction_summary, shuffled_proposals,
-    typed_values,
+    answer_from_form, attachment_file, attachment_links, expected_answer_text, given_answer_text,
+    instruction_summary, shuffled_proposals, typed_values,
 )
 from .models import Answer, Assessment
 from .selectors import profile_from_knowledge, profile_with_actions, started_competence_ids
@@ -53,6 +53,7 @@ def _render_challenge(request, assessment, current, *, error=None, typed=None, s
         "assessment": assessment, "challenge": current, "error": error,
         "typed": typed_values(current, typed),
         "proposals": shuffled_proposals(current, assessment_id=assessment.pk),
+        "attachments": attachment_links(current, assessment_id=assessment.pk),
         "position": answered % CHECKPOINT_EVERY + 1, "block_size": CHECKPOINT_EVERY,
     }
     if current.is_timed and assessment.current_challenge_started_at is None:
@@ -107,6 +108,22 @@ def _empty_message(current):
     if current.type == "QROC":
         return _("Pour valider, veuillez remplir le champ texte. Sinon, passez.")
     return _("Pour valider, veuillez remplir tous les champs réponse. Sinon, passez.")
+
+
+@login_required
+def attachment(request, assessment_id, filename):
+    """The file of the question being asked, to the pupil it is asked to only: before, it
+    would show the question's data ahead of time; after, the test has moved on. A file of
+    another question, another pupil or a finished test is a 404."""
+    assessment = _own_assessment(request, assessment_id)
+    file = attachment_file(get_content().challenges.get(assessment.current_challenge_id), filename)
+    if file is None:
+        raise Http404
+    content, content_type = file
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

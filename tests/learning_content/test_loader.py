@@ -87,6 +87,17 @@ class TestTheRealReferential:
         assert sum(p.category == "COMPETENCES" for p in referential.target_profiles.values()) == 16
         assert "Protection des données personnelles" in profiles
 
+    @pytest.mark.parametrize("profile_id, level", [("tp-rentree-terminale", 6), ("tp-rentree-postbac", 7)])
+    def test_the_last_year_of_lycee_and_post_bac_reach_levels_6_and_7_where_skills_exist(
+        self, referential, profile_id, level,
+    ):
+        profile = referential.target_profiles[profile_id]
+        for tube_id, capped in profile.capped_tubes:
+            highest = max(referential.skills[skill_id].level for skill_id in referential.tubes[tube_id].skill_ids)
+            assert capped == min(level, highest), tube_id
+        levels = {referential.skills[skill_id].level for skill_id in profile.skill_ids}
+        assert max(levels) == level
+
     def test_a_second_load_changes_nothing(self, db):
         load_content()
         report = load_content()

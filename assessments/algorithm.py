@@ -119,6 +119,18 @@ def forgets_old_failures(*, is_campaign: bool, is_improving: bool) -> bool:
     return is_campaign or is_improving
 
 
+def direct_outcomes(content, knowledge_elements: Iterable[KnowledgeElement], *,
+                    target_skill_ids: frozenset[str]) -> list[tuple[int, bool]]:
+    """The (skill level, validated) pairs the level estimate reads (§5): the direct knowledge
+    elements of the test's target skills only; another parcours' answers say nothing of where
+    this test should start."""
+    return [
+        (content.skills[element.skill_id].level, element.status == VALIDATED)
+        for element in knowledge_elements
+        if element.source == DIRECT and element.skill_id in target_skill_ids and element.skill_id in content.skills
+    ]
+
+
 def success_probability(level: float, difficulty: float) -> float:
     return 1 / (1 + math.exp(difficulty - level))
 

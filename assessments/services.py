@@ -115,12 +115,7 @@ def _choose_next(content, assessment, *, answered, knowledge_elements):
         target_skill_ids=targets,
         answered_challenge_ids={challenge_id for challenge_id, _result in answered},
         tested_skill_ids=set(latest),
-        direct_outcomes=[
-            (content.skills[ke.skill_id].level, ke.status == algorithm.VALIDATED)
-            # §5 estimates the level on the campaign's skills: another parcours' answers say
-            # nothing of where this test should start.
-            for ke in latest.values() if ke.source == algorithm.DIRECT and ke.skill_id in targets
-        ],
+        direct_outcomes=algorithm.direct_outcomes(content, latest.values(), target_skill_ids=targets),
         last_answer_timed=bool(last_challenge and last_challenge.is_timed),
         seed=assessment.pk,
     )

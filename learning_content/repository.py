@@ -72,7 +72,8 @@ class ChallengeData:
     illustration_src: str
     illustration_alt: str
     status: str
-    attachment: dict = field(default_factory=dict)
+    # Not compared: challenges are set members (the engine's candidates), a dict is unhashable.
+    attachment: dict = field(default_factory=dict, compare=False)
 
     @property
     def is_timed(self):

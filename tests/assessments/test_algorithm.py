@@ -3,7 +3,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from assessments.algorithm import (
-    DIRECT, INFERRED, INVALIDATED, RESET, VALIDATED, KnowledgeElement, forgets_old_failures, hash_int,
+    DIRECT, INFERRED, INVALIDATED, RESET, VALIDATED, KnowledgeElement, direct_outcomes, forgets_old_failures,
+    hash_int,
     knowledge_elements_for_answer, knowledge_for_test, latest_per_skill, next_challenge, predicted_level, skill_reward,
     usable_for_campaign,
 )
@@ -127,6 +128,18 @@ def test_campaign_tests_always_forget_old_failures(is_campaign, is_improving, st
 
 
 # §5 predicted level
+
+@pytest.mark.parametrize("elements, targets, expected", [
+    ([ke("@web1"), ke("@web2", INVALIDATED)], {"@web1", "@web2"}, [(1, True), (2, False)]),
+    # Another parcours' skill does not move this test's estimate.
+    ([ke("@web1"), ke("@code3")], {"@web1"}, [(1, True)]),
+    # Inferred elements are no answer.
+    ([KnowledgeElement("@web1", VALIDATED, INFERRED, 1.0, "comp-a")], {"@web1"}, []),
+    ([ke("@unknown1")], {"@unknown1"}, []),
+])
+def test_the_level_estimate_reads_the_direct_answers_on_the_target_skills(elements, targets, expected):
+    assert direct_outcomes(make_content(), elements, target_skill_ids=frozenset(targets)) == expected
+
 
 @pytest.mark.parametrize("outcomes, level", [
     ([], 3.5),  # the two virtual answers alone balance at mid-scale

@@ -18,9 +18,9 @@ FORMATS = {
     "xlsx": ("XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 }
 # Written as the référentiel's authors typed them ("1250", "12,5"): numbers in the spreadsheet,
-# so that a pupil can sort or add them; anything else (a date, a code) stays text.
-_INTEGER = re.compile(r"^-?\d{1,15}$")
-_DECIMAL = re.compile(r"^-?\d{1,15}[.,]\d{1,6}$")
+# so that a pupil can sort or add them; anything else (a date, a code such as 0012) stays text.
+_INTEGER = re.compile(r"^-?(0|[1-9]\d{0,14})$")
+_DECIMAL = re.compile(r"^-?(0|[1-9]\d{0,14})[.,]\d{1,6}$")
 
 
 def stem(name: str) -> str:

@@ -301,7 +301,7 @@ ATTACHMENT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}\.(csv|xlsx)$")
 
 
 def _attachment(check, challenge) -> dict:
-    """A file to open: a name (`données.csv`, `.xlsx`), a description (the link's text
+    """A file to open: a name (`releves-pluie.csv` or `.xlsx`), a description (the link's text
     alternative) and a table of text cells, its first row the headers."""
     attachment = challenge.get("attachment")
     if not attachment:

@@ -386,3 +386,43 @@ class TestTolerancesArePixs:
 
         where = f"content/competences/4.1.yaml:{line_of(path, '- id: chal-essai')}: épreuve chal-essai"
         assert any(m.startswith(f"{where} : tolérances invalides") for m in refusal(content_copy))
+
+
+class TestAttachments:
+    def test_a_table_is_kept_as_the_text_written(self, content_copy):
+        with_challenge(content_copy, """
+            - id: chal-essai
+              type: QROC
+              instruction: Quel est le total ?
+              solutions: ["12"]
+              attachment:
+                name: releves.xlsx
+                description: Deux relevés
+                rows:
+                  - [Jour, Pluie (mm)]
+                  - [lundi, 1.50]
+                  - [mardi, 0012]
+            """)
+
+        challenge = parsed_challenge(content_copy)
+
+        assert challenge.attachment == {"name": "releves.xlsx", "description": "Deux relevés",
+                                        "rows": [["Jour", "Pluie (mm)"], ["lundi", "1.50"], ["mardi", "0012"]]}
+
+    @pytest.mark.parametrize("attachment, words", [
+        ("{name: Relevés.csv, description: x, rows: [[a], [b]]}", "un nom en minuscules"),
+        ("{name: releves.odt, description: x, rows: [[a], [b]]}", "finissant par .csv ou .xlsx"),
+        ("{name: releves.csv, rows: [[a], [b]]}", "une description"),
+        ("{name: releves.csv, description: x, rows: [[a]]}", "des lignes (rows)"),
+        ("{name: releves.csv, description: x, rows: [a, b]}", "des lignes (rows)"),
+    ])
+    def test_a_broken_attachment_is_refused(self, content_copy, attachment, words):
+        with_challenge(content_copy, f"""
+            - id: chal-essai
+              type: QROC
+              instruction: Quel est le total ?
+              solutions: ["12"]
+              attachment: {attachment}
+            """)
+
+        assert any("chal-essai" in message and words in message for message in refusal(content_copy))

@@ -435,6 +435,17 @@ def test_the_profiles_collection_csv_matches_the_figures_worked_out_by_hand(
     ]) + "\n"
 
 
+def test_the_profiles_collection_csv_caps_levels_and_pix_at_max_reachable_level(
+    collection, teacher, settings, django_capture_on_commit_callbacks,
+):
+    settings.MAX_REACHABLE_LEVEL = 1
+
+    raw = build(collection, teacher, capture=django_capture_on_commit_callbacks).file.read().decode("utf-8")
+
+    # 1.2's 16 pix are capped at level 1 × 8 pix; 1.1 (12 pix) too.
+    assert '"Abel";"Zoé";"Oui";2024-09-01;30;"Non";2;1;8;1;8;0;2' in raw
+
+
 def test_the_xlsx_is_the_same_table(evaluation, teacher, django_capture_on_commit_callbacks):
     job = build(evaluation, teacher, "xlsx", capture=django_capture_on_commit_callbacks)
 

@@ -2,15 +2,17 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-DEV := DJANGO_DEBUG=1
+DEV := DJANGO_DEBUG=1 PIXORGA_EMBEDDED=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast bench audit install chromium migrate content demo worker clean help
+.PHONY: run test test-fast lint messages bench audit install chromium migrate content demo worker clean help
 
 help:
 	@echo "make run    – installe, prépare la base (SQLite) et sert le site sur http://$(HOST):$(PORT)"
-	@echo "make test   – toute la suite (tests navigateur compris)"
+	@echo "make test   – toute la suite (tests navigateur compris), après make lint"
+	@echo "make lint   – ruff et le contrat d'imports entre applications (docs/architecture.md)"
+	@echo "make messages – met à jour et compile les traductions (locale/)"
 	@echo "make bench  – les mesures de performance (voir bench/README.md)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -51,12 +53,22 @@ chromium:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium; \
 	}
 
-test: install chromium
+# The app graph of docs/architecture.md (pyproject.toml, [tool.importlinter]) and ruff's rules.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+
+test: install chromium lint
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run > /dev/null
 	$(PY) -m pytest
 
 test-fast: install
 	$(PY) -m pytest -m "not browser"
+
+# The catalogues after adding strings: French msgids, so locale/fr only holds plural forms.
+messages: install
+	$(DEV) $(PY) manage.py makemessages -l fr -l en --no-obsolete
+	$(DEV) $(PY) manage.py compilemessages --ignore=".venv*"
 
 # Known vulnerabilities of the pinned dependencies (PyPI's advisory data); fails on any found.
 audit: install

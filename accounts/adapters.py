@@ -2,7 +2,6 @@ import math
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -50,15 +49,6 @@ class AccountAdapter(DefaultAccountAdapter):
         services.login_failure_record(
             login=_login_of(credentials), address=self.get_client_ip(request), now=self.now()
         )
-
-    def get_login_redirect_url(self, request):
-        # An explicit ?next= is honoured by allauth before this is called. A teacher lands in
-        # his Pix Orga space, a pupil on Pix's home.
-        from organizations.models import Membership
-
-        if Membership.objects.active().filter(user=request.user).exists():
-            return reverse("orga:home")
-        return reverse("home")
 
     def populate_username(self, request, user):
         # Sign-up is by e-mail: only the school gives a username (to pupils without e-mail).

@@ -26,7 +26,8 @@ def first_password(request):
             update_session_auth_hash(request, request.user)
             messages.success(request, _("Votre mot de passe a été enregistré."))
         target = request.POST.get("next", "")
-        if not target.startswith("/") or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        allowed = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+        if not target.startswith("/") or not allowed:
             target = reverse("home")
         return redirect(target)
     return render(request, "account/first_password.html", {"form": form, "next": request.GET.get("next", "")})

@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from learning_content.repository import get_content
+from lib import heartbeat
+from lib.queue import send_on_commit
 from participations.models import CampaignParticipation
-from pixorga import heartbeat
-from pixorga.queue import send_on_commit
 
 from . import recommendation
 from .models import CampaignAnalysis, JobStatus
@@ -32,7 +32,7 @@ DEBOUNCE_SECONDS = 10
 # Participations (with their snapshot) read per query: bounds what one query holds in memory.
 CHUNK_SIZE = 500
 # The worker kills a computation past this. A RUNNING row whose worker stopped beating
-# (pixorga.heartbeat), or older than that, belongs to a dead worker and may be claimed again.
+# (lib.heartbeat), or older than that, belongs to a dead worker and may be claimed again.
 TIME_LIMIT = timedelta(minutes=10)
 
 
@@ -139,7 +139,13 @@ def campaign_analysis_compute(campaign_id: int) -> tuple[dict, int]:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=int(TIME_LIMIT.total_seconds()))
 def compute_campaign_analysis(campaign_id: int) -> None:
-    started_at = timezone.now()
+    """Thin: the claim, the computation and its outcome live in the service."""
+    campaign_analysis_run(campaign_id, started_at=timezone.now())
+
+
+def campaign_analysis_run(campaign_id: int, *, started_at) -> None:
+    """The worker's side: claims the campaign's analysis row with a conditional UPDATE (a dead
+    worker's row too), computes, and stores the outcome on the rows it still owns."""
     worker = heartbeat.beat(now=started_at)
     claimed = CampaignAnalysis.objects.filter(
         Q(status=JobStatus.REQUESTED)
@@ -157,9 +163,9 @@ def compute_campaign_analysis(campaign_id: int) -> None:
         logger.exception("analysis of campaign %s failed", campaign_id)
         message = f"{type(error).__name__}: {error}"[:2000]
         # Results that arrived meanwhile deserve one more try; otherwise the next sending retries.
-        if not mine.filter(status=JobStatus.RUNNING).update(status=JobStatus.FAILED, error=message):
-            if mine.filter(status=JobStatus.REQUESTED).update(error=message):
-                _enqueue(campaign_id, DEBOUNCE_SECONDS)
+        if (not mine.filter(status=JobStatus.RUNNING).update(status=JobStatus.FAILED, error=message)
+                and mine.filter(status=JobStatus.REQUESTED).update(error=message)):
+            _enqueue(campaign_id, DEBOUNCE_SECONDS)
         return
     stored = {
         "data": data, "participant_count": participant_count, "computed_at": timezone.now(), "error": "",

@@ -6,13 +6,13 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from campaigns.access import get_campaign_for_member
-from campaigns.views import campaign_page_context
+from campaigns.selectors import campaign_header
+from lib import health
+from lib.durations import duration_label
 from organizations.access import orga_member_required
 from participations.models import KnowledgeElementSnapshot
-from pixorga import health
-from pixorga.durations import duration_label
 
-from . import analysis_tasks, recommendation
+from . import analysis_tasks, recommendation, selectors
 from .models import JobStatus
 
 # While a computation is pending, the page asks for its status this often.
@@ -78,7 +78,7 @@ def analysis_tab(request, campaign_id):
     analysis = analysis_tasks.campaign_analysis_for_page(campaign)
     if request.htmx and request.GET.get("fragment") == "statut":
         return _status_fragment(request, campaign, analysis)
-    context = campaign_page_context(request, campaign, tab="analysis")
+    context = campaign_header(campaign, membership=request.membership, tab="analysis")
     analysis = analysis_tasks.campaign_analysis_refresh(
         campaign, analysis, shared_count=context["counts"]["shared"], now=timezone.now()
     )
@@ -91,6 +91,7 @@ def analysis_tab(request, campaign_id):
         "descending": descending,
         "recommendations": displayed_recommendations(data.get("recommendations", []), descending=descending),
         "competences": data.get("competences", []),
+        "badge_shares": selectors.badge_shares(campaign) if shown else [],
     })
 
 

@@ -23,8 +23,8 @@ from django.utils import timezone, translation
 
 from campaigns.models import Campaign
 from learning_content.repository import get_content
-from pixorga import health, heartbeat
-from pixorga.queue import send_on_commit
+from lib import health, heartbeat
+from lib.queue import send_on_commit
 
 from . import exports
 from .export_files import ACTIVE, EXPORT_DIR, exports_expire
@@ -33,7 +33,7 @@ from .models import ExportJob, JobStatus
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
-# A job is orphaned as soon as its worker stops beating (pixorga.heartbeat), or once it has run
+# A job is orphaned as soon as its worker stops beating (lib.heartbeat), or once it has run
 # for longer than this: the task's time limit stops a live worker before. 10,000
 # participations take about 20 s in CSV, 45 s in XLSX.
 STALE_AFTER = timedelta(minutes=15)
@@ -129,7 +129,7 @@ def export_build(*, job_id: int, clock=timezone.now) -> str:
         temporary.unlink(missing_ok=True)
         logger.warning("export %s: attempt %s stopped, the job was taken over", job.pk, job.attempts)
         return SKIPPED
-    except Exception as error:  # noqa: BLE001 - whatever broke, the row must not stay running.
+    except Exception as error:
         temporary.unlink(missing_ok=True)
         return _attempt_failed(job, error, clock())
     finished = ExportJob.objects.filter(pk=job.pk, attempts=job.attempts, status=JobStatus.RUNNING).update(
@@ -190,7 +190,7 @@ def _unclaimed(job_id, now) -> str:
         return BUSY
     # Requested or stale, but every attempt is spent: its workers keep dying on it.
     ExportJob.objects.filter(pk=job.pk, status=job.status, attempts=job.attempts).update(
-        status=JobStatus.FAILED, finished_at=now, error="abandoned after %s attempts" % job.attempts,
+        status=JobStatus.FAILED, finished_at=now, error=f"abandoned after {job.attempts} attempts",
     )
     logger.error("export %s abandoned after %s attempts", job.pk, job.attempts)
     return FAILED

@@ -26,13 +26,22 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from assessments import algorithm, scoring
 from assessments.models import Assessment
 from assessments.services import users_knowledge_elements
-from participations.models import CampaignParticipation, KnowledgeElementSnapshot
-from participations.selectors import knowledge_from_snapshot
-from pixorga.csv_format import (
-    BOM, FORMULA_TRIGGERS, LINE_END, SEPARATOR, csv_cell,
+from lib.csv_format import (
+    BOM,
+    FORMULA_TRIGGERS,
+    LINE_END,
+    SEPARATOR,
+    csv_cell,
     csv_line,  # noqa: F401 - the line CsvWriter writes, tested from here
     plain,
 )
+from participations.models import (
+    BadgeAcquisition,
+    CampaignParticipation,
+    KnowledgeElementSnapshot,
+    StageAcquisition,
+)
+from participations.selectors import knowledge_from_snapshot
 
 from .selectors import SnapshotValidatedSkillIds
 
@@ -94,8 +103,9 @@ class Layout:
     external_id_label: str = ""
     target_profile_name: str = ""
     target_skill_ids: frozenset[str] = frozenset()
-    target_skill_levels: tuple[int, ...] = ()
     stages: tuple = ()
+    # (key, title) of the parcours' badges, in its order: one column each.
+    badges: tuple[tuple[str, str], ...] = ()
     competences: tuple[SkillGroup, ...] = ()
     areas: tuple[SkillGroup, ...] = ()
     max_level: int = 7
@@ -128,6 +138,9 @@ class Participant:
     validated_skill_ids: frozenset[str] | None = None
     # Evaluations: 1 once the test is over, else the share of target skills tested.
     progression: Decimal | int | None = None
+    # Evaluations: the stage stored at completion (1-based, None without) and the badges won.
+    reached_stage: int | None = None
+    badge_keys: frozenset[str] = frozenset()
 
     @property
     def is_shared(self):
@@ -174,6 +187,7 @@ def headers(layout: Layout) -> list[str]:
     columns += [_("% de progression"), _("Date de début"), _("Partage (O/N)"), _("Date du partage")]
     if layout.stages:
         columns.append(_("Palier obtenu (/{count})").format(count=len(layout.stages) - 1))
+    columns += [_("{title} obtenu (O/N)").format(title=title) for _key, title in layout.badges]
     columns.append(_("% maitrise de l'ensemble des acquis du profil"))
     for competence in layout.competences:
         name = competence.name
@@ -200,16 +214,15 @@ def _evaluation_cells(layout: Layout, participant: Participant) -> list:
         participant.progression, paris_datetime(participant.created_at), shared,
         paris_datetime(participant.shared_at) if shared else None,
     ]
-    results_width = (1 if layout.stages else 0) + 1 + 3 * (len(layout.competences) + len(layout.areas))
+    results_width = (
+        (1 if layout.stages else 0) + len(layout.badges) + 1 + 3 * (len(layout.competences) + len(layout.areas))
+    )
     if not shared:
         return cells + [None] * results_width
     validated = _validated_target_skills(layout, participant)
     if layout.stages:
-        reached, _total = scoring.reached_stage(
-            layout.stages, mastery_rate=participant.mastery_rate or 0, validated_count=len(validated),
-            target_skill_levels=layout.target_skill_levels,
-        )
-        cells.append(reached - 1)
+        cells.append(participant.reached_stage - 1 if participant.reached_stage else None)
+    cells += [key in participant.badge_keys for key, _title in layout.badges]
     cells.append(participant.mastery_rate)
     for group in (*layout.competences, *layout.areas):
         mastered = len(validated & group.skill_ids)
@@ -291,8 +304,8 @@ def campaign_layout(campaign, content, *, max_level: int) -> Layout:
             areas.append(SkillGroup(area.id, area.title, skills))
     return Layout(
         is_assessment=True, target_profile_name=profile.name, target_skill_ids=target,
-        target_skill_levels=tuple(content.skills[skill_id].level for skill_id in profile.skill_ids),
-        stages=profile.stages, competences=competences, areas=tuple(areas), **common,
+        stages=profile.stages, badges=tuple((badge.key, badge.title) for badge in profile.badges),
+        competences=competences, areas=tuple(areas), **common,
     )
 
 
@@ -344,6 +357,16 @@ def _participants(chunk: list[dict], layout: Layout) -> list[Participant]:
         and row["assessment__state"] != Assessment.State.COMPLETED
     }
     live = users_knowledge_elements(unfinished, layout.target_skill_ids)
+    shared_ids = [row["pk"] for row in chunk if row["status"] == Status.SHARED and layout.is_assessment]
+    reached = dict(
+        StageAcquisition.objects.filter(participation_id__in=shared_ids).values_list("participation_id", "reached")
+    ) if layout.stages and shared_ids else {}
+    won: dict[int, set[str]] = {}
+    if layout.badges and shared_ids:
+        for participation_id, key in BadgeAcquisition.objects.filter(participation_id__in=shared_ids).values_list(
+            "participation_id", "badge_key"
+        ):
+            won.setdefault(participation_id, set()).add(key)
     participants = []
     for row in chunk:
         shared = row["status"] == Status.SHARED
@@ -364,7 +387,8 @@ def _participants(chunk: list[dict], layout: Layout) -> list[Participant]:
             if shared and not layout.is_assessment else (),
             validated_skill_ids=frozenset(snapshots.get(row["pk"]) or ())
             if shared and layout.is_assessment else None,
-            progression=progression,
+            progression=progression, reached_stage=reached.get(row["pk"]),
+            badge_keys=frozenset(won.get(row["pk"], ())),
         ))
     return participants
 

@@ -1,15 +1,11 @@
 """The teacher's pages on the school's pupils: "Élèves (n)" and a pupil's participations."""
 
-from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.shortcuts import get_object_or_404, render
 
-from organizations.access import orga_admin_required, orga_member_required
+from lib.pagination import paginate
+from organizations.access import orga_member_required
 from organizations.learner_import import learner_import_latest
 from organizations.models import OrganizationLearner
-from pixorga.erasure import learner_erase, learner_erasure_preview
-from pixorga.pagination import paginate
 
 from . import learner_selectors as selectors
 from .views import chosen_divisions
@@ -54,25 +50,4 @@ def learner_detail(request, learner_id):
         "learner": learner, "participations": participations,
         "activity": selectors.learner_activity(participations),
         "show_classes": request.organization.is_managing_students,
-    })
-
-
-@orga_admin_required
-def learner_delete(request, learner_id):
-    """"Supprimer" a pupil, SIECLE-managed ones included: after a confirmation that says what
-    goes, his data is erased (pixorga.erasure). A second click finds him gone."""
-    learner = get_object_or_404(
-        OrganizationLearner.objects.select_related("user"), pk=learner_id, organization=request.organization
-    )
-    if learner.deleted_at is not None:
-        messages.info(request, _("Les données de cet élève ont déjà été effacées."))
-        return redirect("learners:list")
-    if request.method == "POST":
-        learner_erase(learner_id=learner.pk, by=request.user, now=timezone.now())
-        # The message names nobody: it is kept in the session until shown.
-        messages.success(request, _("Les données de l'élève ont été effacées."))
-        return redirect("learners:list")
-    return render(request, "analysis/learners/delete.html", {
-        "learner": learner, "show_classes": request.organization.is_managing_students,
-        **learner_erasure_preview(learner),
     })

@@ -20,7 +20,7 @@ class CampaignAnalysis(models.Model):
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.REQUESTED)
     requested_at = models.DateTimeField()
     started_at = models.DateTimeField(null=True, blank=True)
-    # The process that claimed it (pixorga.heartbeat): its silence makes the row orphaned.
+    # The process that claimed it (lib.heartbeat): its silence makes the row orphaned.
     worker = models.CharField(max_length=255, blank=True)
     computed_at = models.DateTimeField(null=True, blank=True)
     # How many shared participations the stored data covers.

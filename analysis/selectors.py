@@ -13,15 +13,15 @@ from collections import Counter
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Avg, Count, FilteredRelation, Func, JSONField, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, Exists, FilteredRelation, Func, JSONField, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
 from assessments import algorithm, scoring
 from learning_content.repository import get_content
 from organizations.models import OrganizationLearner
-from participations.models import CampaignParticipation, KnowledgeElementSnapshot
-from participations.selectors import knowledge_from_snapshot
+from participations.models import BadgeAcquisition, CampaignParticipation, KnowledgeElementSnapshot
+from participations.selectors import knowledge_from_snapshot, stored_stars
 
 Status = CampaignParticipation.Status
 
@@ -122,7 +122,8 @@ def _matching(rows, campaign, search: str, divisions=()):
     if search.split() or divisions:
         rows = rows.filter(organization_learner__organization_id=campaign.organization_id)
     for word in search.split():
-        matches = Q(organization_learner__first_name__icontains=word) | Q(organization_learner__last_name__icontains=word)
+        matches = (Q(organization_learner__first_name__icontains=word)
+                   | Q(organization_learner__last_name__icontains=word))
         if campaign.external_id_label:
             # Only then: an OR across the two tables keeps PostgreSQL off the names' trigram indexes.
             matches |= Q(participant_external_id__icontains=word)
@@ -187,44 +188,42 @@ def participants(campaign, *, status: str = "", search: str = "", divisions=()):
     return _matching(rows, campaign, search, divisions)
 
 
-def _stage_thresholds(content, campaign):
-    profile = content.target_profiles.get(campaign.target_profile_id)
-    if profile is None or not profile.stages:
-        return profile, []
-    levels = [content.skills[skill_id].level for skill_id in profile.skill_ids]
-    return profile, scoring.stage_thresholds(profile.stages, levels)
+def _profile(content, campaign):
+    return content.target_profiles.get(campaign.target_profile_id)
 
 
-def _stars_of(profile, levels, participation) -> dict | None:
-    if participation.mastery_rate is None:
-        return None
-    reached, total = scoring.reached_stage(
-        profile.stages, mastery_rate=participation.mastery_rate,
-        validated_count=participation.validated_skills_count or 0, target_skill_levels=levels,
-    )
-    stage = profile.stages[reached - 1] if reached else None
-    return {"count": max(reached - 1, 0), "total": total - 1, "range": range(total - 1), "stage": stage}
+def _badge_filter(rows, profile, *, badges=(), unacquired=()):
+    """« Thématiques »: every badge chosen won; « Lacunes »: none of them won (badges §1.4).
+    One EXISTS per chosen badge, whatever the number of participants."""
+    keys = {badge.key for badge in profile.badges} if profile else set()
+    for key in sorted(set(badges) & keys):
+        rows = rows.filter(Exists(BadgeAcquisition.objects.filter(participation=OuterRef("pk"), badge_key=key)))
+    missing = sorted(set(unacquired) & keys)
+    if missing:
+        won_one = BadgeAcquisition.objects.filter(participation=OuterRef("pk"), badge_key__in=missing)
+        rows = rows.filter(~Exists(won_one))
+    return rows
 
 
-def assessment_results(campaign, *, search: str = "", stage: str = "", divisions=()):
-    """Résultats of an evaluation: the average, the count and the distribution (one query)
-    and the list of received results."""
+def assessment_results(campaign, *, search: str = "", stage: str = "", divisions=(), badges=(), unacquired=()):
+    """Résultats of an evaluation: the average, the count and the distribution by the stage
+    stored at completion (one query) and the list of received results."""
     content = get_content()
     shared = CampaignParticipation.objects.filter(campaign=campaign, status=Status.SHARED).counted()
-    profile, thresholds = _stage_thresholds(content, campaign)
+    profile = _profile(content, campaign)
+    stages = profile.stages if profile else ()
     distribution = []
-    if thresholds:
-        bounds = list(zip(thresholds, [*thresholds[1:], None]))
+    if stages:
         figures = shared.aggregate(average=Avg("mastery_rate"), shared_count=Count("pk"), **{
-            f"s{index}": Count("pk", filter=_mastery_between(low, high)) for index, (low, high) in enumerate(bounds)
+            f"s{index}": Count("pk", filter=Q(stage_acquisition__reached=index + 1)) for index in range(len(stages))
         })
-        counts = {f"s{index}": figures[f"s{index}"] for index in range(len(bounds))}
-        total = sum(counts.values())
-        for index, (stage_data, (low, high)) in enumerate(zip(profile.stages, bounds)):
-            count = counts[f"s{index}"]
+        counts = [figures[f"s{index}"] for index in range(len(stages))]
+        total = sum(counts)
+        for index, (stage_data, count) in enumerate(zip(stages, counts)):
             distribution.append({
-                "index": index, "stars": index, "total_stars": len(thresholds) - 1, "star_range": range(len(thresholds) - 1),
-                "label": stage_data.prescriber_title or stage_data.title, "low": low, "high": high,
+                "index": index, "stars": index, "total_stars": len(stages) - 1,
+                "star_range": range(len(stages) - 1),
+                "label": stage_data.prescriber_title or stage_data.title,
                 "count": count, "percent": round(100 * count / total) if total else 0,
             })
     else:
@@ -239,16 +238,17 @@ def assessment_results(campaign, *, search: str = "", stage: str = "", divisions
              "percent": round(100 * counts[f"b{low}"] / total) if total else 0}
             for low, high in buckets
         ]
-    rows = _in_name_order(shared, campaign).select_related("organization_learner")
+    rows = _in_name_order(shared, campaign).select_related("organization_learner", "stage_acquisition")
     rows = _matching(rows, campaign, search, divisions)
-    if stage.isascii() and stage.isdigit() and thresholds and int(stage) < len(thresholds):
-        low, high = list(zip(thresholds, [*thresholds[1:], None]))[int(stage)]
-        rows = rows.filter(_mastery_between(low, high))
+    if stage.isascii() and stage.isdigit() and int(stage) < len(stages):
+        rows = rows.filter(stage_acquisition__reached=int(stage) + 1)
+    rows = _badge_filter(rows, profile, badges=badges, unacquired=unacquired)
     average = figures["average"]
     return {
         "average_percent": round(float(average) * 100) if average is not None else None,
         "shared_count": figures["shared_count"],
-        "has_stages": bool(thresholds),
+        "has_stages": bool(stages),
+        "badges": profile.badges if profile else (),
         "distribution": distribution,
         "rows": rows,
     }
@@ -262,13 +262,43 @@ def _mastery_between(low_percent, high_percent):
 
 
 def decorate_assessment_rows(campaign, rows):
-    content = get_content()
-    profile, thresholds = _stage_thresholds(content, campaign)
-    levels = [content.skills[skill_id].level for skill_id in profile.skill_ids] if thresholds else []
+    """Stars of the stored stage (joined with the rows) and every badge of the parcours, won or
+    not (one query for the page)."""
+    profile = _profile(get_content(), campaign)
+    won: dict[int, set[str]] = {}
+    if profile and profile.badges:
+        for participation_id, key in BadgeAcquisition.objects.filter(
+            participation__in=[row.pk for row in rows]
+        ).values_list("participation_id", "badge_key"):
+            won.setdefault(participation_id, set()).add(key)
     for row in rows:
-        row.stars = _stars_of(profile, levels, row) if thresholds else None
+        row.stars = stored_stars(profile, getattr(row, "stage_acquisition", None)) if profile else None
         row.mastery_percent = round(float(row.mastery_rate or 0) * 100)
+        row.badges = [
+            {"badge": badge, "acquired": badge.key in won.get(row.pk, ())}
+            for badge in (profile.badges if profile else ())
+        ]
     return rows
+
+
+def badge_shares(campaign) -> list[dict]:
+    """Per badge of the parcours, how many of the received results won it and their share
+    (the latest sending of each pupil): one query."""
+    profile = _profile(get_content(), campaign)
+    if profile is None or not profile.badges:
+        return []
+    shared = CampaignParticipation.objects.filter(campaign=campaign, status=Status.SHARED).counted()
+    # Distinct: the join has one line per badge won.
+    figures = shared.aggregate(total=Count("pk", distinct=True), **{
+        f"b{index}": Count("pk", distinct=True, filter=Q(badge_acquisitions__badge_key=badge.key))
+        for index, badge in enumerate(profile.badges)
+    })
+    total = figures["total"]
+    return [
+        {"badge": badge, "count": figures[f"b{index}"],
+         "percent": round(100 * figures[f"b{index}"] / total) if total else 0}
+        for index, badge in enumerate(profile.badges)
+    ]
 
 
 def profiles_results(campaign, *, search: str = "", certifiable: str = "", divisions=()):

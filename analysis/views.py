@@ -7,13 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.access import can_manage, get_campaign_for_member
-from campaigns.views import campaign_page_context
+from campaigns.selectors import campaign_header
+from learning_content.repository import get_content
+from lib.pagination import paginate
 from organizations.access import orga_member_required
 from participations import selectors as participation_selectors
 from participations import services as participation_services
 from participations.models import CampaignParticipation
-from learning_content.repository import get_content
-from pixorga.pagination import paginate
 
 from . import selectors
 from .analysis_views import participant_analysis
@@ -37,7 +37,7 @@ def activity(request, campaign_id):
     for row in page.object_list:
         row.status_label = selectors.status_label(row, campaign)
     return render(request, "analysis/activity.html", {
-        **campaign_page_context(request, campaign, tab="activity"), **context,
+        **campaign_header(campaign, membership=request.membership, tab="activity"), **context,
         "days": selectors.activity_by_day(campaign), "page": page, **_classes_context(campaign, divisions),
         "filters": {"status": status, "search": search}, "statuses": CampaignParticipation.Status,
     })
@@ -63,15 +63,10 @@ def results(request, campaign_id):
     campaign = get_campaign_for_member(request, campaign_id)
     search = request.GET.get("search", "")[:100]
     divisions = chosen_divisions(request, campaign.organization)
-    context = {**campaign_page_context(request, campaign, tab="results"), **_classes_context(campaign, divisions)}
+    context = {**campaign_header(campaign, membership=request.membership, tab="results"),
+               **_classes_context(campaign, divisions)}
     if campaign.is_assessment:
-        stage = request.GET.get("palier", "")
-        data = selectors.assessment_results(campaign, search=search, stage=stage, divisions=divisions)
-        page = paginate(request, data["rows"])
-        selectors.decorate_assessment_rows(campaign, page.object_list)
-        return render(request, "analysis/results.html", {
-            **context, **export_latest(campaign), "data": data, "page": page, "filters": {"search": search, "palier": stage},
-        })
+        return _evaluation_results(request, campaign, context, search=search, divisions=divisions)
     certifiable = request.GET.get("certifiable", "")
     page = paginate(request, selectors.profiles_results(
         campaign, search=search, certifiable=certifiable, divisions=divisions
@@ -79,6 +74,23 @@ def results(request, campaign_id):
     selectors.decorate_profile_rows(page.object_list)
     return render(request, "analysis/profiles.html", {
         **context, **export_latest(campaign), "page": page, "filters": {"search": search, "certifiable": certifiable},
+    })
+
+
+def _evaluation_results(request, campaign, context, *, search, divisions):
+    """Résultats of an evaluation, with the « Paliers », « Thématiques » and « Lacunes » filters."""
+    filters = {
+        "search": search, "palier": request.GET.get("palier", ""),
+        "badges": request.GET.getlist("thematiques")[:50], "unacquired": request.GET.getlist("lacunes")[:50],
+    }
+    data = selectors.assessment_results(
+        campaign, search=search, stage=filters["palier"], divisions=divisions,
+        badges=filters["badges"], unacquired=filters["unacquired"],
+    )
+    page = paginate(request, data["rows"])
+    selectors.decorate_assessment_rows(campaign, page.object_list)
+    return render(request, "analysis/results.html", {
+        **context, **export_latest(campaign), "data": data, "page": page, "filters": filters,
     })
 
 
@@ -94,7 +106,8 @@ def participant(request, campaign_id, participation_id):
     campaign = get_campaign_for_member(request, campaign_id)
     participation = _participation_in(campaign, participation_id)
     participation.campaign = campaign
-    context = {**campaign_page_context(request, campaign, tab="results"), "participation": participation}
+    header = campaign_header(campaign, membership=request.membership, tab="results")
+    context = {**header, "participation": participation}
     if campaign.is_assessment:
         context["results"] = participation_selectors.evaluation_results(participation)
         context["analysis"] = _participant_analysis(campaign, participation)

@@ -114,7 +114,8 @@ def check_qrocm_dep(answer: dict, solution: dict, tolerances, inputs) -> CheckRe
     for item in inputs:
         given = str((answer or {}).get(item["key"]) or "")
         matched = next(
-            (group for group, variants in unused.items() if given.strip() and matches_one_of(given, variants, tolerances)),
+            (group for group, variants in unused.items()
+             if given.strip() and matches_one_of(given, variants, tolerances)),
             None,
         )
         details[item["key"]] = matched is not None

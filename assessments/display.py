@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.text import Truncator
 
 from learning_content import attachments
-from pixorga.markdown import markdown_text
+from lib.markdown import markdown_text
 
 SUMMARY_LENGTH = 90
 

@@ -4,6 +4,7 @@ from functools import reduce
 from django.conf import settings
 from django.db import models
 from django.db.models import BooleanField, ExpressionWrapper, Q, Value
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 _closing_conditions = []
@@ -61,10 +62,14 @@ class Assessment(models.Model):
         indexes = [models.Index(fields=["user", "type", "competence_id"], name="assessment_user_competence")]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(type="CAMPAIGN") & ~Q(target_profile_id="")) | (Q(type="COMPETENCE_EVALUATION") & ~Q(competence_id="")),
+                condition=(Q(type="CAMPAIGN") & ~Q(target_profile_id=""))
+                | (Q(type="COMPETENCE_EVALUATION") & ~Q(competence_id="")),
                 name="assessment_has_something_to_test",
             ),
         ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:challenge", args=[self.pk])
 
     @property
     def is_completed(self):

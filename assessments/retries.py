@@ -12,8 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .algorithm import (
-    MINIMUM_DELAY_IN_DAYS_BEFORE_RETRYING, OPERATIVE_CHALLENGE_STATUSES, VALIDATED, KnowledgeElement,
-    knowledge_for_test, latest_per_skill,
+    MINIMUM_DELAY_IN_DAYS_BEFORE_RETRYING,
+    OPERATIVE_CHALLENGE_STATUSES,
+    VALIDATED,
+    KnowledgeElement,
+    knowledge_for_test,
+    latest_per_skill,
 )
 
 DELAY = timedelta(days=MINIMUM_DELAY_IN_DAYS_BEFORE_RETRYING)

@@ -80,39 +80,53 @@ def mastery_rate(validated_skill_ids: Iterable[str], target_skill_ids: Iterable[
     return (Decimal(validated) / Decimal(len(targets))).quantize(MASTERY_RATE_QUANTUM, rounding=ROUND_HALF_UP)
 
 
-def _round_half_up(numerator: int, denominator: int) -> int:
+def round_half_up(numerator: int, denominator: int) -> int:
     # Pix rounds with JavaScript's Math.round; Python's round() would send 12.5 to 12.
     return (2 * numerator + denominator) // (2 * denominator)
 
 
-def stage_thresholds(stages, target_skill_levels: Iterable[int]) -> list[int]:
+def mastery_percentage(validated_count: int, target_count: int) -> int:
+    """Pix's integer `masteryPercentage`: Math.round(validated × 100 / target skills), what
+    stages and badges compare with their thresholds."""
+    return round_half_up(100 * validated_count, target_count) if target_count else 0
+
+
+def stage_thresholds(stages, target_skill_levels: Iterable[int]) -> list[int | None]:
     """Each stage's threshold in %, in the order given: a level stage becomes the share of the
-    target skills at or below its level (§7.1)."""
+    target skills at or below its level (§7.1); the « premier acquis » stage has none."""
     levels = list(target_skill_levels)
 
     def threshold(stage):
+        if getattr(stage, "is_first_skill", False):
+            return None
         if stage.threshold is not None:
             return stage.threshold
         if not levels:
             return 0
-        return _round_half_up(100 * sum(1 for level in levels if level <= stage.level), len(levels))
+        return round_half_up(100 * sum(1 for level in levels if level <= stage.level), len(levels))
 
     return [threshold(stage) for stage in stages]
 
 
-def reached_stage(stages, *, mastery_rate, validated_count: int, target_skill_levels) -> tuple[int, int]:
+def reached_stage(stages, *, mastery_percentage: int, validated_count: int, target_skill_levels) -> tuple[int, int]:
     """(reached index 1-based like Pix `reachedStage`, total stages); (0, 0) without stages.
-    Stars = reached - 1 out of total - 1: the zero stage is no star."""
+    The index counts in Pix's order (zero stage, « premier acquis », then by value). The zero stage is
+    always reached, the first-skill one with one validated skill, the others when their
+    threshold is at most the integer mastery percentage. Stars = reached - 1 out of total - 1."""
     if not stages:
         return 0, 0
-    thresholds = sorted(stage_thresholds(stages, target_skill_levels))
     reached = 0
     if validated_count:
-        percentage = Decimal(str(mastery_rate)) * 100
-        for index, threshold in enumerate(thresholds):
-            if threshold <= percentage:
+        for index, threshold in enumerate(sorted(stage_thresholds(stages, target_skill_levels), key=_pix_order)):
+            if threshold is None or threshold <= mastery_percentage:
                 reached = index
-    return reached + 1, len(thresholds)
+    return reached + 1, len(stages)
+
+
+def _pix_order(threshold):
+    if threshold is None:
+        return (1, 0)
+    return (0, 0) if threshold == 0 else (2, threshold)
 
 
 def progression(tested_target_skill_count: int, target_skill_count: int, *, completed: bool) -> float:

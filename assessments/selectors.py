@@ -1,7 +1,35 @@
-"""Reads of the student's profile: levels and pix per competence, in their areas."""
+"""Reads of the student's profile (levels and pix per competence, in their areas) and of
+his progress in a test."""
 
 from . import algorithm, retries, scoring
+from .display import expected_answer_text, given_answer_text, instruction_summary
 from .models import Assessment
+from .services import target_skill_ids, user_knowledge_elements
+
+
+def checkpoint_page(content, assessment, *, block_size: int) -> dict | None:
+    """"Avancement": the answers of the last block with the right ones and the skills'
+    tutorials, and how far the test has gone. None before the first answer."""
+    answers = list(assessment.answers.order_by("pk"))
+    if not answers:
+        return None
+    items = []
+    for answer in answers[-(len(answers) % block_size or block_size):]:
+        challenge = content.challenges.get(answer.challenge_id)
+        if challenge is None:
+            continue
+        skill = content.skills.get(challenge.skill_id)
+        items.append({
+            "answer": answer, "challenge": challenge, "summary": instruction_summary(challenge),
+            "given": given_answer_text(challenge, answer.value), "expected": expected_answer_text(challenge),
+            "tutorials": [content.tutorials[t] for t in (skill.tutorial_ids if skill else ())
+                          if t in content.tutorials],
+        })
+    target = target_skill_ids(content, assessment)
+    latest = algorithm.latest_per_skill(user_knowledge_elements(assessment.user_id))
+    tested = {ke.skill_id for ke in latest.values()}
+    progress = scoring.progression(len(tested & target), len(target), completed=assessment.is_completed)
+    return {"items": items, "progress_percent": round(progress * 100)}
 
 
 def profile_from_knowledge(content, knowledge_elements, *, max_level: int) -> dict:

@@ -10,8 +10,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from learning_content.repository import get_content
+from lib.errors import DomainError
 
-from . import algorithm
+from . import algorithm, retries
 from .checking import check_answer, is_complete
 from .models import Answer, Assessment, KnowledgeElement
 from .signals import assessment_completed
@@ -22,11 +23,8 @@ logger = logging.getLogger(__name__)
 TIMER_GRACE = timedelta(seconds=3)
 
 
-class AnswerError(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class AnswerError(DomainError):
+    """A refused answer (empty, not the question asked)."""
 
 
 @dataclass(frozen=True)
@@ -45,12 +43,36 @@ def assessment_start(*, user, type, end_path: str, target_profile_id: str = "", 
     )
 
 
+def competence_evaluation_open(*, content, user, competence_id: str, end_path: str, now):
+    """A competence evaluated outside any campaign (it feeds the profile): the one under way, or
+    a new one when the test would ask something (otherwise it would end at once). Returns
+    (assessment, None), or (None, the retry rule's answer saying why not)."""
+    assessment = Assessment.objects.filter(
+        user=user, type=Assessment.Type.COMPETENCE_EVALUATION, competence_id=competence_id,
+        state=Assessment.State.STARTED,
+    ).first()
+    if assessment is not None:
+        return assessment, None
+    action = retries.competence_action(
+        content, user_knowledge_elements(user.pk), competence_id=competence_id, started=False, now=now,
+    )
+    if not action.can_start:
+        return None, action
+    competence = content.competences[competence_id]
+    return assessment_start(
+        user=user, type=Assessment.Type.COMPETENCE_EVALUATION, competence_id=competence_id,
+        title=f"{competence.index} {competence.name}", end_path=end_path, is_improving=action.kind == retries.RETRY,
+    ), None
+
+
 def target_skill_ids(content, assessment) -> frozenset[str]:
     if assessment.type == Assessment.Type.CAMPAIGN:
         profile = content.target_profiles.get(assessment.target_profile_id)
         return frozenset(profile.skill_ids) if profile else frozenset()
     competence = content.competences.get(assessment.competence_id)
-    return frozenset(skill_id for skill_id in competence.skill_ids if skill_id in content.skills) if competence else frozenset()
+    if competence is None:
+        return frozenset()
+    return frozenset(skill_id for skill_id in competence.skill_ids if skill_id in content.skills)
 
 
 _KNOWLEDGE_FIELDS = ("user_id", "skill_id", "status", "source", "earned_pix", "competence_id", "created_at")
@@ -167,7 +189,9 @@ def assessment_start_timer(*, assessment, challenge_id: str, now) -> None:
 def _result(challenge, value, *, skipped, started_at, now) -> str:
     if skipped:
         return Answer.Result.SKIPPED
-    if challenge.is_timed and (started_at is None or now > started_at + timedelta(seconds=challenge.timer) + TIMER_GRACE):
+    if challenge.is_timed and (
+        started_at is None or now > started_at + timedelta(seconds=challenge.timer) + TIMER_GRACE
+    ):
         return Answer.Result.TIMED_OUT
     return Answer.Result.OK if check_answer(challenge, value).is_ok else Answer.Result.KO
 

@@ -13,19 +13,14 @@ from django.views.decorators.http import require_POST
 
 from learning_content.repository import get_content
 
-from . import algorithm, retries, scoring, services
+from . import retries, services
 from .display import (
-    answer_from_form, attachment_file, attachment_links, expected_answer_text, given_answer_text,
-    instruction_summary, shuffled_proposals, typed_values,
+    answer_from_form, attachment_file, attachment_links, shuffled_proposals, typed_values,
 )
 from .models import Answer, Assessment
-from .selectors import profile_from_knowledge, profile_with_actions, started_competence_ids
+from .selectors import checkpoint_page, profile_from_knowledge, profile_with_actions, started_competence_ids
 
 CHECKPOINT_EVERY = 5
-
-
-def assessment_url(assessment) -> str:
-    return reverse("assessments:challenge", args=[assessment.pk])
 
 
 def _own_assessment(request, assessment_id) -> Assessment:
@@ -75,27 +70,27 @@ def _answer(request, assessment_id, now):
     skipped = request.POST.get("action") == "skip"
     value = None if skipped else answer_from_form(current, request.POST)
     try:
-        outcome = services.answer_save(
-            assessment_id=assessment_id, user=request.user, challenge_id=challenge_id, value=value, skipped=skipped,
-            now=now,
-        )
+        outcome = services.answer_save(assessment_id=assessment_id, user=request.user, challenge_id=challenge_id,
+                                       value=value, skipped=skipped, now=now)
     except Assessment.DoesNotExist:
         raise Http404 from None
     except services.AnswerError as error:
-        if error.code == "EMPTY":
-            assessment = _own_assessment(request, assessment_id)
-            return _render_challenge(
-                request, assessment, current, error=_empty_message(current), typed=value, status=422
-            )
-        if error.code == "NOT_ASKED":
-            messages.info(request, error.message)
-        return redirect("assessments:challenge", assessment_id)
+        return _answer_refused(request, assessment_id, current, value, error)
     if outcome.replayed:
         # The back button or a second tab: the pupil goes on with the question he is asked.
         messages.info(request, _("Cette question a déjà reçu une réponse."))
         return redirect("assessments:challenge", assessment_id)
     if outcome.completed or outcome.answered_count % CHECKPOINT_EVERY == 0:
         return redirect("assessments:checkpoint", assessment_id)
+    return redirect("assessments:challenge", assessment_id)
+
+
+def _answer_refused(request, assessment_id, current, value, error):
+    if error.code == "EMPTY":
+        assessment = _own_assessment(request, assessment_id)
+        return _render_challenge(request, assessment, current, error=_empty_message(current), typed=value, status=422)
+    if error.code == "NOT_ASKED":
+        messages.info(request, error.message)
     return redirect("assessments:challenge", assessment_id)
 
 
@@ -141,30 +136,10 @@ def start_timer(request, assessment_id):
 def checkpoint(request, assessment_id):
     """"Avancement": the last answers with the right ones and the skills' tutorials."""
     assessment = _own_assessment(request, assessment_id)
-    content = get_content()
-    answers = list(assessment.answers.order_by("pk"))
-    if not answers:
+    page = checkpoint_page(get_content(), assessment, block_size=CHECKPOINT_EVERY)
+    if page is None:
         return redirect("assessments:challenge", assessment.pk)
-    block = answers[-(len(answers) % CHECKPOINT_EVERY or CHECKPOINT_EVERY):]
-    items = []
-    for answer in block:
-        challenge_data = content.challenges.get(answer.challenge_id)
-        if challenge_data is None:
-            continue
-        skill = content.skills.get(challenge_data.skill_id)
-        items.append({
-            "answer": answer, "challenge": challenge_data, "summary": instruction_summary(challenge_data),
-            "given": given_answer_text(challenge_data, answer.value),
-            "expected": expected_answer_text(challenge_data),
-            "tutorials": [content.tutorials[t] for t in (skill.tutorial_ids if skill else ()) if t in content.tutorials],
-        })
-    target = services.target_skill_ids(content, assessment)
-    tested = {ke.skill_id for ke in algorithm.latest_per_skill(services.user_knowledge_elements(request.user.pk)).values()}
-    progress = scoring.progression(len(tested & target), len(target), completed=assessment.is_completed)
-    return render(request, "assessments/checkpoint.html", {
-        "assessment": assessment, "items": items, "progress_percent": round(progress * 100),
-        "ok": Answer.Result.OK,
-    })
+    return render(request, "assessments/checkpoint.html", {"assessment": assessment, "ok": Answer.Result.OK, **page})
 
 
 @login_required
@@ -184,28 +159,16 @@ def competence_evaluate(request, competence_id):
     """Evaluate one competence outside any campaign; it feeds the profile. Only when the test
     would ask something: otherwise it would end at once."""
     content = get_content()
-    competence = content.competences.get(competence_id)
-    if competence is None:
+    if competence_id not in content.competences:
         return redirect("assessments:profile")
-    assessment = Assessment.objects.filter(
-        user=request.user, type=Assessment.Type.COMPETENCE_EVALUATION, competence_id=competence_id,
-        state=Assessment.State.STARTED,
-    ).first()
+    assessment, action = services.competence_evaluation_open(
+        content=content, user=request.user, competence_id=competence_id,
+        end_path=reverse("assessments:competence_result", args=[competence_id]), now=timezone.now(),
+    )
     if assessment is None:
-        action = retries.competence_action(
-            content, services.user_knowledge_elements(request.user.pk), competence_id=competence_id,
-            started=False, now=timezone.now(),
-        )
-        if not action.can_start:
-            messages.info(request, _nothing_to_ask(action))
-            return redirect("assessments:profile")
-        assessment = services.assessment_start(
-            user=request.user, type=Assessment.Type.COMPETENCE_EVALUATION, competence_id=competence_id,
-            title=f"{competence.index} {competence.name}",
-            end_path=reverse("assessments:competence_result", args=[competence_id]),
-            is_improving=action.kind == retries.RETRY,
-        )
-    return redirect(assessment_url(assessment))
+        messages.info(request, _nothing_to_ask(action))
+        return redirect("assessments:profile")
+    return redirect(assessment)
 
 
 def _nothing_to_ask(action):

@@ -44,8 +44,8 @@ from bench.generate import generate
 from bench.http_load import LOCUST, PASSWORD, PORT, ROOT, _lost_answers, _service_env, _sessions, locust
 from campaigns.models import Campaign
 from learning_content.models import ContentRelease
+from lib.models import WorkerHeartbeat
 from participations.models import CampaignParticipation, KnowledgeElementSnapshot
-from pixorga.models import WorkerHeartbeat
 
 SEED = 16
 PUPILS = int(os.environ.get("BENCH_FAULT_PUPILS", "100"))

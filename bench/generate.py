@@ -45,12 +45,12 @@ from assessments import algorithm, scoring
 from assessments.models import Answer, Assessment, KnowledgeElement
 from campaigns.models import Campaign
 from campaigns.services import campaign_create
+from demo.pupils import right_answer, wrong_answer
+from demo.siecle import generated_students
 from learning_content.models import TargetProfile
 from learning_content.repository import get_content
 from organizations.models import Membership, Organization, OrganizationLearner, Role
 from participations.models import CampaignParticipation, KnowledgeElementSnapshot
-from pixorga.demo_pupils import right_answer, wrong_answer
-from pixorga.demo_siecle import generated_students
 
 PROFILE_ID = "tp-rentree-3e"
 DIVISIONS = [f"{grade}e {letter}" for grade in (6, 5, 4, 3) for letter in "ABCDEFGH"]

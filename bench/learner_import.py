@@ -11,10 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
+from demo.siecle import SiecleStudent, generated_students, siecle_xml
 from organizations.learner_files import parse_learner_file
 from organizations.learner_import import learner_import_request, learner_import_run
 from organizations.models import LearnerImport, Organization, OrganizationLearner
-from pixorga.demo_siecle import SiecleStudent, generated_students, siecle_xml
 
 SIZES = (1000, 20000)
 DIVISIONS = [f"{grade}e {letter}" for grade in (6, 5, 4, 3) for letter in "ABCDEFGH"]
@@ -34,7 +34,8 @@ def _import(organization, user, data):
 
 
 def run() -> list[dict]:
-    user, _ = User.objects.get_or_create(email="bench-import@example.test", defaults={"first_name": "B", "last_name": "B"})
+    user, _ = User.objects.get_or_create(email="bench-import@example.test",
+                                         defaults={"first_name": "B", "last_name": "B"})
     rows = []
     for size in SIZES:
         uai = f"{size:07d}B"[-8:]

@@ -19,7 +19,8 @@ SIZE = 1000
 
 
 def run() -> dict:
-    admin, _ = User.objects.get_or_create(email="bench-logins@example.test", defaults={"first_name": "B", "last_name": "B"})
+    admin, _ = User.objects.get_or_create(email="bench-logins@example.test",
+                                          defaults={"first_name": "B", "last_name": "B"})
     organization, _ = Organization.objects.get_or_create(
         external_id="0001000L", defaults={"name": "Bench identifiants", "type": "SCO", "is_managing_students": True}
     )

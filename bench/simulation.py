@@ -36,7 +36,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from assessments.algorithm import (  # noqa: E402
-    DIRECT, VALIDATED, knowledge_elements_for_answer, latest_per_skill, next_challenge,
+    DIRECT,
+    VALIDATED,
+    knowledge_elements_for_answer,
+    latest_per_skill,
+    next_challenge,
 )
 from assessments.checking import check_answer  # noqa: E402
 

@@ -2,15 +2,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from learning_content.models import TargetProfile
 
+from .errors import CampaignError
 from .models import Campaign
 from .selectors import target_profile_groups
 
 YES_NO = [("0", _("Non")), ("1", _("Oui"))]
-NAME_REQUIRED = _("Veuillez donner un nom à votre campagne.")
-PURPOSE_REQUIRED = _("Veuillez choisir l'objectif de votre campagne : Évaluation ou Collecte de profils.")
-TITLE_TOO_LONG = _("Le titre de la campagne est trop long.")
-TEXT_TOO_LONG = _("Le texte de la page d'accueil ne doit pas dépasser 5000 caractères.")
+NAME_REQUIRED = CampaignError.messages["CAMPAIGN_NAME_IS_REQUIRED"]
+PURPOSE_REQUIRED = CampaignError.messages["CAMPAIGN_PURPOSE_IS_REQUIRED"]
+TITLE_TOO_LONG = CampaignError.messages["CAMPAIGN_TITLE_IS_TOO_LONG"]
+TEXT_TOO_LONG = CampaignError.messages["CUSTOM_LANDING_PAGE_TEXT_IS_TOO_LONG"]
 OWNER_HELP = _(
     "Le propriétaire de la campagne ainsi que les administrateurs de cette organisation, sont les seules "
     "personnes qui peuvent modifier ou archiver cette campagne."
@@ -53,7 +55,7 @@ class CampaignTextsMixin(forms.Form):
         self.fields["owner"] = OwnerChoiceField(
             label=_("Propriétaire de la campagne"), queryset=_members_of(organization), help_text=OWNER_HELP,
             empty_label=None, initial=initial,
-            error_messages={"invalid_choice": _("Le propriétaire ne fait pas partie de l'organisation.")},
+            error_messages={"invalid_choice": CampaignError.messages["OWNER_NOT_IN_ORGANIZATION"]},
         )
 
 
@@ -116,20 +118,30 @@ class CampaignCreateForm(CampaignTextsMixin):
         data = super().clean()
         if data.get("type") == Campaign.Type.ASSESSMENT:
             if not data.get("target_profile"):
-                self.add_error("target_profile", _("Veuillez sélectionner un parcours pour votre campagne."))
+                self.add_error("target_profile", CampaignError.messages["TARGET_PROFILE_IS_REQUIRED"])
         else:
             data["target_profile"], data["title"] = "", ""
         if data.get("ask_external_id") == "1":
             if not data.get("external_id_label", "").strip():
-                self.add_error(
-                    "external_id_label",
-                    _("Veuillez préciser le libellé du champ qui sera demandé à vos participants au démarrage du parcours."),
-                )
+                self.add_error("external_id_label", CampaignError.messages["MISSING_ID_PIX_LABEL"])
             if not data.get("external_id_type"):
-                self.add_error("external_id_type", _("Veuillez sélectionner un type d'identifiant externe."))
+                self.add_error("external_id_type", CampaignError.messages["MISSING_ID_PIX_TYPE"])
         else:
             data["external_id_label"], data["external_id_type"] = "", ""
         return data
+
+    def campaign_fields(self) -> dict:
+        """The valid form as the arguments of services.campaign_create."""
+        data = self.cleaned_data
+        return {
+            "owner": data["owner"], "name": data["name"], "type": data["type"],
+            "target_profile": TargetProfile.objects.filter(pk=data["target_profile"]).first()
+            if data["target_profile"] else None,
+            "title": data["title"], "custom_landing_page_text": data["custom_landing_page_text"],
+            "external_id_label": data["external_id_label"], "external_id_type": data["external_id_type"],
+            "multiple_sendings": data["multiple_sendings"] == "1",
+            "automatic_sharing": data["automatic_sharing"] == "1",
+        }
 
 
 class CampaignUpdateForm(CampaignTextsMixin):

@@ -8,16 +8,20 @@ from django.utils.translation import gettext as _
 from learning_content.models import TargetProfile
 from learning_content.repository import get_content
 
+from .access import can_manage
 from .models import Campaign
 
+
 def _counted(**conditions):
-    """A count of the campaign's current participations, as a subquery per listed campaign:
-    PostgreSQL computes it for the rows of the page only, where a join would group every
-    participation of the school (231 ms at 100,000, 28 ms this way; bench/README.md)."""
-    participations = Campaign._meta.get_field("participations").related_model.objects
+    """A count of the campaign's current participations (through the reverse relation), as a
+    subquery per listed campaign: PostgreSQL computes it for the rows of the page only, where a
+    join would group every participation of the school (231 ms at 100,000, 28 ms this way;
+    bench/README.md)."""
+    current = Q(participations__is_improved=False, participations__deleted_at__isnull=True,
+                **{f"participations__{name}": value for name, value in conditions.items()})
     rows = (
-        participations.filter(campaign=OuterRef("pk"), is_improved=False, deleted_at__isnull=True, **conditions)
-        .order_by().values("campaign").annotate(n=Count("pk")).values("n")
+        Campaign.objects.filter(pk=OuterRef("pk"))
+        .annotate(n=Count("participations", filter=current)).values("n")
     )
     return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
@@ -42,6 +46,16 @@ def campaign_list(organization, *, owner=None, name: str = "", owner_name: str =
     return campaigns
 
 
+def campaign_header(campaign, *, membership, tab: str) -> dict:
+    """What every tab of a campaign page shows in its header (campaigns/campaign_base.html)."""
+    return {
+        "campaign": campaign,
+        "tab": tab,
+        "counts": campaign_participation_counts(campaign),
+        "can_manage": can_manage(membership, campaign),
+    }
+
+
 def campaign_participation_counts(campaign) -> dict:
     return campaign.participations.counted().aggregate(
         participants=Count("pk"), shared=Count("pk", filter=Q(status="SHARED"))
@@ -59,8 +73,26 @@ def target_profile_groups():
             groups.setdefault(profile.category, []).append(profile)
     return [
         (labels.get(category, _("Autres")), profiles)
-        for category, profiles in sorted(groups.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))
+        for category, profiles in sorted(
+            groups.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order)
+        )
     ]
+
+
+def campaigns_selected(organization, ids) -> list:
+    """The ticked campaigns of a bulk action that are the school's and not deleted."""
+    return list(Campaign.objects.not_deleted().filter(organization=organization, pk__in=ids).select_related("owner"))
+
+
+def target_profile_choices(profiles) -> dict:
+    """What the creation form says of each parcours it offers, by id."""
+    summaries = {profile_id: target_profile_summary(profile) for profile_id, profile in profiles.items()}
+    for summary in summaries.values():
+        summary["subjects_label"] = _("Sujets : %(count)s") % {"count": summary["subjects"]}
+        summary["display_label"] = (
+            _("Résultats affichés en étoiles") if summary["has_stages"] else _("Résultats affichés en pourcentage")
+        )
+    return summaries
 
 
 def target_profile_summary(profile) -> dict:

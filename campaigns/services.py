@@ -4,33 +4,22 @@ transaction."""
 import logging
 
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext as _
 
 from organizations.models import Membership
-from participations.models import CampaignParticipation
-from participations.signals import participations_deleted
 
 from .codes import generate_code
+from .errors import CampaignError
 from .models import Campaign
+from .signals import campaigns_deleted
 
 logger = logging.getLogger(__name__)
 
 MAX_CODE_ATTEMPTS = 20
 
 
-class CampaignError(Exception):
-    def __init__(self, code: str, message: str, field: str | None = None):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
-
-
 def _check_owner(organization, owner):
     if not Membership.objects.active().filter(organization=organization, user=owner).exists():
-        raise CampaignError(
-            "OWNER_NOT_IN_ORGANIZATION", _("Le propriétaire ne fait pas partie de l'organisation."), "owner"
-        )
+        raise CampaignError("OWNER_NOT_IN_ORGANIZATION", field="owner")
 
 
 def campaign_create(
@@ -41,26 +30,19 @@ def campaign_create(
     """Create a campaign with a fresh code. A drawn code already taken is drawn again (the
     unique constraint decides, so two concurrent creations can never share a code)."""
     if not Membership.objects.active().filter(organization=organization, user=creator).exists():
-        raise CampaignError("MISSING_CREATOR", _("Vous n'êtes pas membre de cette organisation."))
+        raise CampaignError("MISSING_CREATOR")
     _check_owner(organization, owner)
     _check_texts(name=name, title=title, custom_landing_page_text=custom_landing_page_text)
     if type not in Campaign.Type.values:
-        raise CampaignError(
-            "CAMPAIGN_PURPOSE_IS_REQUIRED",
-            _("Veuillez choisir l'objectif de votre campagne : Évaluation ou Collecte de profils."), "type",
-        )
+        raise CampaignError("CAMPAIGN_PURPOSE_IS_REQUIRED", field="type")
     if type == Campaign.Type.ASSESSMENT and (target_profile is None or target_profile.is_outdated):
-        raise CampaignError(
-            "TARGET_PROFILE_IS_REQUIRED", _("Veuillez sélectionner un parcours pour votre campagne."), "target_profile"
-        )
+        raise CampaignError("TARGET_PROFILE_IS_REQUIRED", field="target_profile")
     if type == Campaign.Type.PROFILES_COLLECTION:
         # A profile is sent by the pupil when he chooses: there is no test to finish.
         target_profile, title, automatic_sharing = None, "", False
     external_id_label = external_id_label.strip()
     if external_id_label and external_id_type not in Campaign.ExternalIdType.values:
-        raise CampaignError(
-            "MISSING_ID_PIX_TYPE", _("Veuillez sélectionner un type d'identifiant externe."), "external_id_type"
-        )
+        raise CampaignError("MISSING_ID_PIX_TYPE", field="external_id_type")
     for _attempt in range(MAX_CODE_ATTEMPTS):
         code = code_generator()
         try:
@@ -77,19 +59,16 @@ def campaign_create(
             if not Campaign.objects.filter(code=code).exists():
                 raise
             logger.warning("campaign code %s already taken, drawing another one", code)
-    raise CampaignError("CODE_UNAVAILABLE", _("Une erreur est survenue. Veuillez réessayer ultérieurement."))
+    raise CampaignError("CODE_UNAVAILABLE")
 
 
 def _check_texts(*, name: str, title: str, custom_landing_page_text: str):
     if not name.strip():
-        raise CampaignError("CAMPAIGN_NAME_IS_REQUIRED", _("Veuillez donner un nom à votre campagne."), "name")
+        raise CampaignError("CAMPAIGN_NAME_IS_REQUIRED", field="name")
     if len(title.strip()) > 50:
-        raise CampaignError("CAMPAIGN_TITLE_IS_TOO_LONG", _("Le titre de la campagne est trop long."), "title")
+        raise CampaignError("CAMPAIGN_TITLE_IS_TOO_LONG", field="title")
     if len(custom_landing_page_text.strip()) > 5000:
-        raise CampaignError(
-            "CUSTOM_LANDING_PAGE_TEXT_IS_TOO_LONG",
-            _("Le texte de la page d'accueil ne doit pas dépasser 5000 caractères."), "custom_landing_page_text",
-        )
+        raise CampaignError("CUSTOM_LANDING_PAGE_TEXT_IS_TOO_LONG", field="custom_landing_page_text")
 
 
 def campaign_update(
@@ -98,7 +77,7 @@ def campaign_update(
     """"Modifier": name, owner, title and landing text. The type, the parcours, the external
     id and the multiple sending are fixed once the campaign exists."""
     if campaign.archived_at is not None:
-        raise CampaignError("CAMPAIGN_ARCHIVED", _("Une campagne archivée ne peut pas être modifiée."))
+        raise CampaignError("CAMPAIGN_ARCHIVED")
     _check_owner(campaign.organization, owner)
     _check_texts(name=name, title=title, custom_landing_page_text=custom_landing_page_text)
     campaign.name = name.strip()
@@ -113,7 +92,7 @@ def campaign_archive(*, campaign: Campaign, by, now) -> Campaign:
     # Conditional UPDATE: two clicks archive once and keep the first author and date.
     updated = Campaign.objects.filter(pk=campaign.pk, archived_at__isnull=True).update(archived_at=now, archived_by=by)
     if not updated:
-        raise CampaignError("CAMPAIGN_ALREADY_ARCHIVED", _("Cette campagne est déjà archivée."))
+        raise CampaignError("CAMPAIGN_ALREADY_ARCHIVED")
     campaign.archived_at, campaign.archived_by = now, by
     return campaign
 
@@ -130,22 +109,16 @@ def campaigns_delete(*, organization, campaign_ids, membership, now) -> int:
     an admin or the owner of every one."""
     ids = set(campaign_ids)
     if not ids:
-        raise CampaignError("NO_CAMPAIGN_SELECTED", _("Veuillez sélectionner au moins une campagne."))
-    with transaction.atomic():
+        raise CampaignError("NO_CAMPAIGN_SELECTED")
+    with transaction.atomic(durable=True):
         campaigns = list(
             Campaign.objects.select_for_update().filter(pk__in=ids, organization=organization, deleted_at__isnull=True)
         )
         if len(campaigns) != len(ids):
-            raise CampaignError("CAMPAIGN_NOT_FOUND", _("Une des campagnes sélectionnées n'existe pas ou plus."))
+            raise CampaignError("CAMPAIGN_NOT_FOUND")
         if not membership.is_admin and any(c.owner_id != membership.user_id for c in campaigns):
-            raise CampaignError(
-                "NOT_OWNER",
-                _("Vous ne pouvez supprimer que les campagnes dont vous êtes propriétaire."),
-            )
-        CampaignParticipation.objects.filter(campaign_id__in=ids, deleted_at__isnull=True).update(
-            deleted_at=now, deleted_by=membership.user, user=None, participant_external_id=""
-        )
+            raise CampaignError("NOT_OWNER")
         Campaign.objects.filter(pk__in=ids).update(deleted_at=now, deleted_by=membership.user)
-        participations_deleted.send(sender=Campaign, campaign_ids=ids, now=now)
+        campaigns_deleted.send(sender=Campaign, campaign_ids=ids, by=membership.user, now=now)
     logger.info("user %s deleted campaigns %s", membership.user_id, sorted(ids))
     return len(ids)

@@ -9,32 +9,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from learning_content.models import TargetProfile
+from lib.pagination import paginate
 from organizations.access import orga_member_required
-from pixorga.pagination import paginate
 
 from . import selectors, services
-from .access import can_manage, get_campaign_for_member, get_campaign_to_manage
+from .access import get_campaign_for_member, get_campaign_to_manage
 from .forms import CampaignCreateForm, CampaignDeleteForm, CampaignUpdateForm, selected_ids
 from .models import Campaign
 
 logger = logging.getLogger(__name__)
-
-
-def direct_link(request, campaign) -> str:
-    return request.build_absolute_uri(reverse("participations:entry", args=[campaign.code]))
-
-
-def campaign_page_context(request, campaign, *, tab) -> dict:
-    """What every tab of a campaign page shows in its header."""
-    counts = selectors.campaign_participation_counts(campaign)
-    return {
-        "campaign": campaign,
-        "tab": tab,
-        "counts": counts,
-        "can_manage": can_manage(request.membership, campaign),
-        "direct_link": direct_link(request, campaign),
-    }
 
 
 @orga_member_required
@@ -84,19 +67,12 @@ def _duplicate_initial(request, source_id) -> dict:
 def campaign_create(request):
     source = request.GET.get("source", "")
     initial = _duplicate_initial(request, source) if source.isascii() and source.isdigit() else {}
-    form = CampaignCreateForm(request.POST or None, initial=initial, organization=request.organization, user=request.user)
+    form = CampaignCreateForm(request.POST or None, initial=initial, organization=request.organization,
+                              user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             campaign = services.campaign_create(
-                organization=request.organization, creator=request.user, owner=data["owner"],
-                name=data["name"], type=data["type"],
-                target_profile=TargetProfile.objects.filter(pk=data["target_profile"]).first()
-                if data["target_profile"] else None,
-                title=data["title"], custom_landing_page_text=data["custom_landing_page_text"],
-                external_id_label=data["external_id_label"], external_id_type=data["external_id_type"],
-                multiple_sendings=data["multiple_sendings"] == "1",
-                automatic_sharing=data["automatic_sharing"] == "1",
+                organization=request.organization, creator=request.user, **form.campaign_fields()
             )
         except services.CampaignError as error:
             form.add_error(error.field, error.message)
@@ -105,19 +81,15 @@ def campaign_create(request):
             messages.success(request, _("La campagne a bien été créée. Donnez son code à vos élèves : %(code)s.")
                              % {"code": campaign.code})
             return redirect("campaigns:settings", campaign.pk)
-    profiles = {profile_id: selectors.target_profile_summary(profile) for profile_id, profile in form.profiles.items()}
-    for summary in profiles.values():
-        summary["subjects_label"] = _("Sujets : %(count)s") % {"count": summary["subjects"]}
-        summary["display_label"] = (
-            _("Résultats affichés en étoiles") if summary["has_stages"] else _("Résultats affichés en pourcentage")
-        )
-    return render(request, "campaigns/create.html", {"form": form, "profiles": profiles, "duplicate": bool(initial)})
+    return render(request, "campaigns/create.html", {
+        "form": form, "profiles": selectors.target_profile_choices(form.profiles), "duplicate": bool(initial),
+    })
 
 
 @orga_member_required
 def campaign_settings(request, campaign_id):
     campaign = get_campaign_for_member(request, campaign_id)
-    context = campaign_page_context(request, campaign, tab="settings")
+    context = selectors.campaign_header(campaign, membership=request.membership, tab="settings")
     if campaign.target_profile_id:
         profile = selectors.get_content().target_profiles.get(campaign.target_profile_id)
         context["parcours"] = selectors.target_profile_summary(profile) if profile else None
@@ -168,14 +140,25 @@ def campaign_unarchive(request, campaign_id):
     return redirect("campaigns:settings", campaign.pk)
 
 
+def _delete_and_tell(request, ids):
+    try:
+        count = services.campaigns_delete(
+            organization=request.organization, campaign_ids=ids, membership=request.membership, now=timezone.now()
+        )
+    except services.CampaignError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, ngettext(
+            "La campagne a bien été supprimée.", "Les %(count)d campagnes ont bien été supprimées.", count
+        ) % {"count": count})
+
+
 @orga_member_required
 def campaigns_delete(request):
     source = request.POST if request.method == "POST" else request.GET
     ids = selected_ids(source.getlist("campaign"))
     back = reverse("campaigns:all" if source.get("scope") == "all" else "campaigns:mine")
-    campaigns = list(
-        Campaign.objects.not_deleted().filter(organization=request.organization, pk__in=ids).select_related("owner")
-    )
+    campaigns = selectors.campaigns_selected(request.organization, ids)
     if not campaigns or len(campaigns) != len(ids):
         messages.error(request, _("Veuillez sélectionner au moins une campagne."))
         return redirect(back)
@@ -183,16 +166,7 @@ def campaigns_delete(request):
         raise PermissionDenied
     form = CampaignDeleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            count = services.campaigns_delete(
-                organization=request.organization, campaign_ids=ids, membership=request.membership, now=timezone.now()
-            )
-        except services.CampaignError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, ngettext(
-                "La campagne a bien été supprimée.", "Les %(count)d campagnes ont bien été supprimées.", count
-            ) % {"count": count})
+        _delete_and_tell(request, ids)
         return redirect(back)
     return render(request, "campaigns/delete_confirm.html", {
         "campaigns": campaigns, "form": form, "scope": source.get("scope", "mine"), "back": back,

@@ -76,12 +76,17 @@ class StageInline(ReadOnlyInline):
     model = models.Stage
 
 
+class BadgeInline(ReadOnlyInline):
+    model = models.Badge
+    fields = ["key", "title", "is_certifiable", "is_always_visible", "criteria"]
+
+
 @admin.register(models.TargetProfile)
 class TargetProfileAdmin(ReadOnlyAdmin):
     list_display = ["name", "category", "is_outdated"]
     list_filter = ["category", "is_outdated"]
     search_fields = ["name", "description"]
-    inlines = [CappedTubeInline, StageInline]
+    inlines = [CappedTubeInline, StageInline, BadgeInline]
 
 
 @admin.register(models.ContentRelease)

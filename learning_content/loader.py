@@ -67,7 +67,7 @@ def _check_lengths(parsed: ParsedContent) -> None:
     for model, rows in [
         (models.Area, parsed.areas), (models.Competence, parsed.competences), (models.Tube, parsed.tubes),
         (models.Tutorial, parsed.tutorials), (models.Skill, parsed.skills), (models.Challenge, parsed.challenges),
-        (models.TargetProfile, parsed.target_profiles),
+        (models.TargetProfile, parsed.target_profiles), (models.Badge, parsed.badges),
     ]:
         limits = {f.name: f.max_length for f in model._meta.fields if getattr(f, "max_length", None)}
         for row in rows:
@@ -76,7 +76,7 @@ def _check_lengths(parsed: ParsedContent) -> None:
                 if isinstance(value, str) and len(value) > limit:
                     errors.append(ContentError(
                         str(CONTENT_DIR.name), 0,
-                        f"{row['id']} : « {name} » a {len(value)} caractères, {limit} au plus",
+                        f"{row.get('id') or row['key']} : « {name} » a {len(value)} caractères, {limit} au plus",
                     ))
     if errors:
         raise ContentFileError(errors)
@@ -85,11 +85,12 @@ def _check_lengths(parsed: ParsedContent) -> None:
 def _upsert(model, rows, report: KindReport, *, retire=None):
     """Create or update `rows` (dicts with an `id`); `retire(queryset)` handles the rows that
     are no longer in the files and returns how many it changed."""
-    fields = [name for name in rows[0] if name != "id"] if rows else []
+    pk = model._meta.pk.name
+    fields = [name for name in rows[0] if name != pk] if rows else []
     existing = {obj.pk: obj for obj in model.objects.all()}
     to_create, to_update = [], []
     for row in rows:
-        current = existing.get(row["id"])
+        current = existing.get(row[pk])
         if current is None:
             to_create.append(model(**row))
         elif any(getattr(current, name) != row[name] for name in fields):
@@ -104,7 +105,7 @@ def _upsert(model, rows, report: KindReport, *, retire=None):
     report.created += len(to_create)
     report.updated += len(to_update)
     if retire:
-        gone = model.objects.exclude(pk__in=[row["id"] for row in rows])
+        gone = model.objects.exclude(pk__in=[row[pk] for row in rows])
         report.retired += retire(gone)
 
 
@@ -112,7 +113,7 @@ def _write(parsed: ParsedContent) -> LoadReport:
     report = LoadReport(version=parsed.version)
     kinds = {name: KindReport() for name in (
         "domaines", "compétences", "sujets", "tutoriels", "acquis", "liens tutoriels", "épreuves",
-        "profils cibles", "paliers et sujets",
+        "profils cibles", "paliers et sujets", "badges",
     )}
     report.kinds = kinds
     _upsert(models.Area, parsed.areas, kinds["domaines"])
@@ -132,7 +133,13 @@ def _write(parsed: ParsedContent) -> LoadReport:
     _upsert(models.TargetProfile, parsed.target_profiles, kinds["profils cibles"],
             retire=lambda gone: gone.filter(is_outdated=False).update(is_outdated=True))
     _sync_profile_details(parsed, kinds["paliers et sujets"])
+    _sync_badges(parsed.badges, kinds["badges"])
     return report
+
+
+def _sync_badges(rows: list[dict], report: KindReport):
+    """By key. A badge gone from the files is deleted: its acquisitions keep its key."""
+    _upsert(models.Badge, rows, report, retire=lambda gone: gone.delete()[0])
 
 
 def _sync_skill_tutorials(wanted: set[tuple[str, str]], report: KindReport):
@@ -158,7 +165,9 @@ def _sync_profile_details(parsed: ParsedContent, report: KindReport):
     def key_tubes(rows):
         return sorted((row["tube_id"], row["level"]) for row in rows)
 
-    stage_fields = ["threshold", "level", "title", "message", "prescriber_title", "prescriber_description"]
+    stage_fields = [
+        "threshold", "level", "is_first_skill", "title", "message", "prescriber_title", "prescriber_description",
+    ]
 
     def key_stages(rows):
         return sorted(tuple(str(row[name]) for name in stage_fields) for row in rows)

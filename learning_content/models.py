@@ -170,6 +170,8 @@ class Stage(models.Model):
     target_profile = models.ForeignKey(TargetProfile, on_delete=models.CASCADE, related_name="stages")
     threshold = models.PositiveSmallIntegerField(null=True, blank=True)
     level = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Pix's `isFirstSkill`: reached with one validated skill, it has neither threshold nor level.
+    is_first_skill = models.BooleanField(_("premier acquis"), default=False)
     title = models.CharField(_("titre"), max_length=200)
     message = models.TextField(_("message"))
     prescriber_title = models.CharField(_("titre pour le prescripteur"), max_length=200, blank=True)
@@ -178,6 +180,31 @@ class Stage(models.Model):
     class Meta:
         verbose_name = _("palier")
         ordering = ["target_profile", "threshold", "level"]
+
+
+class Badge(models.Model):
+    """A « résultat thématique » of a parcours, won at completion when all its criteria are met.
+    The key is the badge's stable id: acquisitions point to it."""
+
+    key = models.CharField(primary_key=True, max_length=64)
+    target_profile = models.ForeignKey(TargetProfile, on_delete=models.CASCADE, related_name="badges")
+    title = models.CharField(_("titre"), max_length=200)
+    message = models.TextField(_("message"))
+    image_src = models.CharField(_("image"), max_length=300)
+    alt_message = models.TextField(_("alternative textuelle"))
+    is_certifiable = models.BooleanField(_("certifiant"), default=False)
+    is_always_visible = models.BooleanField(_("toujours visible"), default=False)
+    position = models.PositiveIntegerField(default=0)
+    # [{"scope": "CampaignParticipation" | "CappedTubes", "threshold": 0..100, "name": str,
+    #   "capped_tubes": [{"tube_id", "level"}]}]: read only with the badge, never queried.
+    criteria = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("badge")
+        ordering = ["target_profile", "position"]
+
+    def __str__(self):
+        return self.title
 
 
 class ContentRelease(models.Model):

@@ -25,6 +25,8 @@ DURATION = re.compile(r"^(\d{1,2}):([0-5]\d):([0-5]\d)$")
 INPUT_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 PROPOSAL_NUMBER = re.compile(r"^[1-9][0-9]*$")
 MAX_LEVEL = 8
+BADGE_SCOPES = {"CampaignParticipation", "CappedTubes"}
+BADGE_KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 @dataclass
@@ -40,6 +42,7 @@ class ParsedContent:
     target_profiles: list[dict] = field(default_factory=list)
     capped_tubes: list[dict] = field(default_factory=list)
     stages: list[dict] = field(default_factory=list)
+    badges: list[dict] = field(default_factory=list)
 
 
 class _Collector:
@@ -250,7 +253,8 @@ def _parse_skill(check, skill, tube_id, tube_name, competence_id, parsed, claim,
         check.error(skill, f"l'acquis {skill_id} n'a aucun tutoriel")
     for tutorial_id in tutorials:
         if tutorial_id not in tutorial_ids:
-            check.error(skill, f"tutoriel « {tutorial_id} » inconnu (il doit être déclaré dans ce fichier ou un précédent)")
+            check.error(skill, f"tutoriel « {tutorial_id} » inconnu "
+                               "(il doit être déclaré dans ce fichier ou un précédent)")
         else:
             parsed.skill_tutorials.add((skill_id, tutorial_id))
     challenges = skill.get("challenges") or []
@@ -367,7 +371,8 @@ def _shape_qcm(check, challenge):
     numbers = [_proposal_number(item) for item in solution]
     if (len(numbers) < 2 or len(set(numbers)) != len(numbers)
             or not all(number is not None and number <= len(proposals) for number in numbers)):
-        check.error(challenge, f"la solution d'un QCM est une liste d'au moins 2 numéros distincts de 1 à {len(proposals)}")
+        check.error(challenge, "la solution d'un QCM est une liste d'au moins 2 numéros distincts "
+                               f"de 1 à {len(proposals)}")
         return None
     return proposals, [], sorted(numbers)
 
@@ -492,6 +497,7 @@ def _parse_target_profiles(check, profiles, parsed, claim, tube_names, tube_leve
             continue
         max_level = max((level for _, level in capped), default=0)
         stages = _parse_stages(check, profile, max_level)
+        badges = _parse_badges(check, profile, claim, values["id"], tube_names, dict(capped))
         parsed.target_profiles.append({
             **values, "description": str(profile.get("description") or "").strip(),
             "is_outdated": bool(profile.get("outdated", False)),
@@ -502,15 +508,26 @@ def _parse_target_profiles(check, profiles, parsed, claim, tube_names, tube_leve
             {"target_profile_id": values["id"], "tube_id": tube_id, "level": level} for tube_id, level in capped
         )
         parsed.stages.extend({"target_profile_id": values["id"], **stage} for stage in stages)
+        parsed.badges.extend(badges)
 
 
 def _parse_stages(check, profile, max_level):
-    """The rules of Pix's stage editor: a zero stage, one kind (thresholds or levels), unique
-    values within bounds, a title and a message on each."""
+    """The rules of Pix's stage editor: a zero stage, at most one « premier acquis » stage
+    (`first_skill: true`, without value), the others of one kind (thresholds or levels),
+    unique values within bounds, a title and a message on each."""
     stages = profile.get("stages") or []
     if not stages:
         return []
-    kinds = {"threshold" if "threshold" in stage else "level" if "level" in stage else None for stage in stages}
+    first_skills = [stage for stage in stages if isinstance(stage, dict) and stage.get("first_skill") is True]
+    if len(first_skills) > 1:
+        check.error(profile, "un seul palier « premier acquis » (first_skill) par parcours")
+        return []
+    if any("threshold" in stage or "level" in stage for stage in first_skills):
+        check.error(first_skills[0], "le palier « premier acquis » n'a ni seuil ni niveau")
+        return []
+    first_skill_ids = {id(stage) for stage in first_skills}
+    valued = [stage for stage in stages if id(stage) not in first_skill_ids]
+    kinds = {"threshold" if "threshold" in stage else "level" if "level" in stage else None for stage in valued}
     if None in kinds:
         check.error(profile, "chaque palier a un seuil (threshold) ou un niveau (level)")
         return []
@@ -518,7 +535,7 @@ def _parse_stages(check, profile, max_level):
         check.error(profile, "les paliers sont tous des seuils ou tous des niveaux")
         return []
     kind = kinds.pop()
-    values = [stage[kind] for stage in stages]
+    values = [stage[kind] for stage in valued]
     if 0 not in values:
         check.error(profile, "La présence du palier zéro est obligatoire.")
         return []
@@ -528,8 +545,9 @@ def _parse_stages(check, profile, max_level):
     upper = 100 if kind == "threshold" else max_level
     result = []
     for stage in stages:
-        value = stage[kind]
-        if not isinstance(value, int) or not 0 <= value <= upper:
+        first_skill = id(stage) in first_skill_ids
+        value = None if first_skill else stage[kind]
+        if not first_skill and (not isinstance(value, int) or not 0 <= value <= upper):
             check.error(stage, f"la valeur du palier doit être comprise entre 0 et {upper}")
             continue
         title, message = check.require(stage, "title"), check.require(stage, "message")
@@ -538,11 +556,100 @@ def _parse_stages(check, profile, max_level):
         result.append({
             "threshold": value if kind == "threshold" else None,
             "level": value if kind == "level" else None,
+            "is_first_skill": first_skill,
             "title": title, "message": str(message).strip(),
             "prescriber_title": str(stage.get("prescriber_title") or ""),
             "prescriber_description": str(stage.get("prescriber_description") or "").strip(),
         })
     return result
+
+
+def _parse_badges(check, profile, claim, profile_id, tube_names, capped_levels):
+    """Pix's badge editor (badges §1.1): a key, texts, an image with its alternative, and at
+    least one criterion, on the whole parcours or on some of its tubes up to a level that the
+    parcours reaches. An error names the badge."""
+    badges = []
+    for position, badge in enumerate(profile.get("badges") or []):
+        key = check.require(badge, "key")
+        if key is None:
+            continue
+        if not BADGE_KEY.match(key):
+            check.error(badge, f"badge « {key} » : la clé s'écrit en minuscules, chiffres et tirets")
+            continue
+        if not claim(badge, key):
+            continue
+        errors_before = len(check.errors)
+
+        def refuse(node, message, key=key):
+            check.error(node, f"badge « {key} » : {message}")
+
+        texts = {}
+        for name in ("title", "message", "image", "alt"):
+            value = badge.get(name)
+            if not isinstance(value, str) or not value.strip():
+                refuse(badge, f"« {name} » est obligatoire")
+            texts[name] = str(value or "").strip()
+        if texts["image"] and not (texts["image"].startswith("badges/") and texts["image"].endswith(".svg")):
+            refuse(badge, "l'image est un SVG de static/badges/ (badges/<nom>.svg)")
+        flags = {}
+        for name in ("certifiable", "always_visible"):
+            value = badge.get(name, False)
+            if not isinstance(value, bool):
+                refuse(badge, f"« {name} » vaut true ou false")
+            flags[name] = value is True
+        criteria = badge.get("criteria") or []
+        if not isinstance(criteria, list) or not criteria:
+            refuse(badge, "au moins un critère est obligatoire (criteria)")
+            criteria = []
+        parsed_criteria = [
+            criterion for criterion in (
+                _parse_criterion(refuse, item, tube_names, capped_levels) for item in criteria
+            ) if criterion is not None
+        ]
+        if len(check.errors) > errors_before:
+            continue
+        badges.append({
+            "key": key, "target_profile_id": profile_id, "title": texts["title"], "message": texts["message"],
+            "image_src": texts["image"], "alt_message": texts["alt"], "is_certifiable": flags["certifiable"],
+            "is_always_visible": flags["always_visible"], "position": position, "criteria": parsed_criteria,
+        })
+    return badges
+
+
+def _parse_criterion(refuse, item, tube_names, capped_levels):
+    if not isinstance(item, dict):
+        refuse(item, "un critère est un objet (scope, threshold…)")
+        return None
+    scope, threshold = item.get("scope"), item.get("threshold")
+    if scope not in BADGE_SCOPES:
+        refuse(item, f"la portée « {scope} » est inconnue (CampaignParticipation ou CappedTubes)")
+        return None
+    if not isinstance(threshold, int) or isinstance(threshold, bool) or not 0 <= threshold <= 100:
+        refuse(item, "le seuil (threshold) d'un critère est un entier de 0 à 100")
+        return None
+    if scope == "CampaignParticipation":
+        return {"scope": scope, "threshold": threshold, "name": "", "capped_tubes": []}
+    tubes = item.get("tubes")
+    if not isinstance(tubes, list) or not tubes:
+        refuse(item, "un critère CappedTubes nomme au moins un sujet (tubes)")
+        return None
+    capped = []
+    for entry in tubes:
+        tube, level = (entry.get("tube"), entry.get("level")) if isinstance(entry, dict) else (None, None)
+        if tube not in tube_names:
+            refuse(item, f"sujet « {tube} » inconnu")
+            continue
+        tube_id = tube_names[tube]
+        if tube_id not in capped_levels:
+            refuse(item, f"le sujet « {tube} » n'est pas dans le parcours")
+            continue
+        if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= capped_levels[tube_id]:
+            refuse(item, f"le niveau {level} du sujet « {tube} » dépasse celui du parcours ({capped_levels[tube_id]})")
+            continue
+        capped.append({"tube_id": tube_id, "level": level})
+    if len(capped) != len(tubes):
+        return None
+    return {"scope": scope, "threshold": threshold, "name": str(item.get("name") or "").strip(), "capped_tubes": capped}
 
 
 def _compute_pix_values(parsed: ParsedContent) -> None:

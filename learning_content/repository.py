@@ -98,6 +98,27 @@ class StageData:
     message: str
     prescriber_title: str
     prescriber_description: str
+    is_first_skill: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BadgeCriterionData:
+    scope: str  # "CampaignParticipation" | "CappedTubes"
+    threshold: int
+    name: str = ""
+    capped_tubes: tuple[tuple[str, int], ...] = ()  # (tube id, level)
+
+
+@dataclass(frozen=True, slots=True)
+class BadgeData:
+    key: str
+    title: str
+    message: str
+    image_src: str
+    alt_message: str
+    is_certifiable: bool
+    is_always_visible: bool
+    criteria: tuple[BadgeCriterionData, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +131,9 @@ class TargetProfileData:
     are_knowledge_elements_resettable: bool
     capped_tubes: tuple[tuple[str, int], ...]
     skill_ids: tuple[str, ...]
+    # Zero stage, then the « premier acquis » one, then by value: the order Pix counts them in.
     stages: tuple[StageData, ...]
+    badges: tuple[BadgeData, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -162,8 +185,15 @@ def invalidate_content_cache():
     _loaded = None
 
 
+def _stage_order(stage: StageData):
+    value = stage.threshold if stage.threshold is not None else stage.level
+    if stage.is_first_skill:
+        return (1, 0)
+    return (0, 0) if value == 0 else (2, value)
+
+
 def build_content(version: str | None) -> Content:
-    """Nine queries, whatever the size of the référentiel."""
+    """Ten queries, whatever the size of the référentiel."""
     from . import models
 
     skill_tutorials: dict[str, list[str]] = {}
@@ -229,11 +259,28 @@ def build_content(version: str | None) -> Content:
     for row in models.TargetProfileTube.objects.order_by("tube_id").values("target_profile_id", "tube_id", "level"):
         capped.setdefault(row["target_profile_id"], []).append((row["tube_id"], row["level"]))
     stages: dict[str, list[StageData]] = {}
-    for row in models.Stage.objects.order_by("threshold", "level").values(
-        "target_profile_id", "threshold", "level", "title", "message", "prescriber_title", "prescriber_description"
+    for row in models.Stage.objects.values(
+        "target_profile_id", "threshold", "level", "is_first_skill", "title", "message", "prescriber_title",
+        "prescriber_description",
     ):
         profile_id = row.pop("target_profile_id")
         stages.setdefault(profile_id, []).append(StageData(**row))
+    for profile_stages in stages.values():
+        profile_stages.sort(key=_stage_order)
+    badges: dict[str, list[BadgeData]] = {}
+    for row in models.Badge.objects.order_by("position").values():
+        badges.setdefault(row["target_profile_id"], []).append(BadgeData(
+            key=row["key"], title=row["title"], message=row["message"], image_src=row["image_src"],
+            alt_message=row["alt_message"], is_certifiable=row["is_certifiable"],
+            is_always_visible=row["is_always_visible"],
+            criteria=tuple(
+                BadgeCriterionData(
+                    scope=item["scope"], threshold=item["threshold"], name=item.get("name", ""),
+                    capped_tubes=tuple((tube["tube_id"], tube["level"]) for tube in item.get("capped_tubes", ())),
+                )
+                for item in row["criteria"]
+            ),
+        ))
     target_profiles = {}
     for row in models.TargetProfile.objects.values():
         tubes_of_profile = tuple(capped.get(row["id"], ()))
@@ -246,6 +293,7 @@ def build_content(version: str | None) -> Content:
             id=row["id"], name=row["name"], category=row["category"], description=row["description"],
             is_outdated=row["is_outdated"], are_knowledge_elements_resettable=row["are_knowledge_elements_resettable"],
             capped_tubes=tubes_of_profile, skill_ids=skill_ids, stages=tuple(stages.get(row["id"], ())),
+            badges=tuple(badges.get(row["id"], ())),
         )
     return Content(
         version=version or "", areas=areas, competences=competences, tubes=tubes, skills=skills,

@@ -4,8 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import services
+from .invitation_mail import invitations_send
 from .models import Invitation, Membership, Organization, Role
-from .tasks import enqueue_invitation_emails
 
 
 class OrganizationAdminForm(forms.ModelForm):
@@ -43,13 +43,13 @@ class OrganizationAdmin(admin.ModelAdmin):
         if not email:
             return
         try:
-            sent = services.invitation_create(
-                organization=obj, emails=[email.lower()], invited_by=request.user, now=timezone.now(), role=Role.ADMIN
+            invitations_send(
+                organization=obj, emails=[email.lower()], invited_by=request.user, now=timezone.now(),
+                origin=request.build_absolute_uri("/").rstrip("/"), role=Role.ADMIN,
             )
         except services.TeamError as error:
             self.message_user(request, error.message, messages.ERROR)
             return
-        enqueue_invitation_emails(request, sent)
         self.message_user(request, _("Invitation envoyée à %(email)s.") % {"email": email})
 
 

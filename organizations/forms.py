@@ -54,7 +54,8 @@ class InvitationSignupForm(forms.Form):
 class LearnerImportForm(forms.Form):
     file = forms.FileField(
         label=_("Fichier de la base élèves"),
-        help_text=_("Export SIECLE au format .xml ou .zip, ou fichier .csv pour les établissements agricoles. 20 Mo maximum."),
+        help_text=_("Export SIECLE au format .xml ou .zip, ou fichier .csv pour les établissements agricoles. "
+                    "20 Mo maximum."),
         error_messages={"required": _("Veuillez choisir un fichier à importer.")},
         widget=forms.ClearableFileInput(attrs={"accept": ".xml,.zip,.csv"}),
     )

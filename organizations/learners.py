@@ -16,6 +16,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from lib.errors import DomainError
+
 from .models import OrganizationLearner
 from .reconciliation import Candidate, match_learner, username_base
 
@@ -26,13 +28,8 @@ NOT_FOUND_MESSAGE = _(
 )
 
 
-class LearnerError(Exception):
+class LearnerError(DomainError):
     """A refused action on a pupil; `code` is Pix's (R31, R90…) or ours, `message` is shown."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 def obfuscated_login(user) -> str:
@@ -242,7 +239,9 @@ class GeneratedLogin:
 
 def _unique_usernames(learners) -> dict[int, str]:
     User = get_user_model()
-    bases = {learner.pk: username_base(learner.first_name, learner.last_name, learner.birthdate) for learner in learners}
+    bases = {
+        learner.pk: username_base(learner.first_name, learner.last_name, learner.birthdate) for learner in learners
+    }
     taken = set(User.objects.filter(username__in=set(bases.values())).values_list("username", flat=True))
     names = {}
     for pk, base in bases.items():
@@ -312,7 +311,7 @@ CIVIL_FIELDS_ERASED = {
 def learner_anonymize(*, learner, by, now) -> None:
     """The school's record loses every civil field and its account, and leaves the lists; the
     row stays, with no one behind it, for the participations that count in the statistics.
-    Part of an erasure (`pixorga.erasure`), inside its transaction."""
+    Part of an erasure (`privacy.erasure`), inside its transaction."""
     deletion = {} if learner.deleted_at else {"deleted_at": now, "deleted_by": by}
     OrganizationLearner.objects.filter(pk=learner.pk).update(
         **CIVIL_FIELDS_ERASED, **deletion, user=None, disabled_at=None, updated_at=now,

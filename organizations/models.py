@@ -183,7 +183,7 @@ class OrganizationLearner(models.Model):
     national_student_id = models.CharField(_("INE"), max_length=20, blank=True)
     division = models.CharField(_("classe"), max_length=255, blank=True)
     # Pupils absent from the latest import: kept with their results, cannot join any more,
-    # erased RETENTION_DAYS after `disabled_at` (pixorga.retention).
+    # erased RETENTION_DAYS after `disabled_at` (privacy.retention).
     is_disabled = models.BooleanField(default=False)
     disabled_at = models.DateTimeField(null=True, blank=True)
     # From his latest profile sent to the school (None: never sent, "Non communiqué").
@@ -258,7 +258,7 @@ class LearnerImport(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
-    # The process that claimed it (pixorga.heartbeat): its silence makes the row orphaned.
+    # The process that claimed it (lib.heartbeat): its silence makes the row orphaned.
     worker = models.CharField(max_length=255, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -279,7 +279,7 @@ class LoginGeneration(models.Model):
     """"Générer les identifiants et les mots de passe" of a class, run by a worker: hashing a
     password costs tens of milliseconds, a class of 1,000 pupils does not fit in a request.
     requested → running → done | failed, claimed with a conditional UPDATE. The file, with the
-    one-time passwords, is kept encrypted (pixorga.sealed) until its single download, and an
+    one-time passwords, is kept encrypted (lib.sealed) until its single download, and an
     hour at most."""
 
     class Status(models.TextChoices):

@@ -14,18 +14,15 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from lib.errors import DomainError
+
 from .models import Invitation, Membership, Organization, Role, hash_invitation_token
 
 RESEND_COOLDOWN = timedelta(minutes=1)
 
 
-class TeamError(Exception):
+class TeamError(DomainError):
     """A refused team action; `code` is stable for tests, `message` is shown to the user."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -282,6 +279,16 @@ def membership_disable(*, membership: Membership, by, now: datetime) -> None:
         membership.disabled_at = now
         membership.updated_by = by
         membership.save(update_fields=["disabled_at", "updated_by", "updated_at"])
+
+
+def invitation_signup(*, invitation: Invitation, first_name: str, last_name: str, password: str,
+                      now: datetime) -> Membership:
+    """"Je m'inscris" from an invitation: the account and its membership, both or neither."""
+    with transaction.atomic(durable=True):
+        user = user_signup_for_invitation(
+            first_name=first_name, last_name=last_name, email=invitation.email, password=password
+        )
+        return invitation_accept(invitation=invitation, user=user, now=now)
 
 
 def user_signup_for_invitation(*, first_name: str, last_name: str, email: str, password: str):

@@ -4,16 +4,19 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from pixorga.queue import send, send_on_commit
+from lib.heartbeat import orphaned
+from lib.queue import LOST_AFTER, send, send_on_commit
 
-from .learner_import import learner_import_run
-from .learner_logins import MAX_ATTEMPTS as LOGIN_ATTEMPTS
-from .learner_logins import RETRY, STALE_AFTER, learner_logins_run, login_files_expire, login_jobs_lost
-from .models import Invitation, hash_invitation_token
+from .learner_import import MAX_ATTEMPTS as IMPORT_ATTEMPTS
+from .learner_import import STALE_AFTER as IMPORT_STALE
+from .learner_import import run_learner_import
+from .learner_logins import generate_learner_logins, login_files_expire, login_jobs_lost
+from .models import Invitation, LearnerImport, hash_invitation_token
 from .services import invitation_renew_unmailed
 
 logger = logging.getLogger(__name__)
@@ -41,11 +44,10 @@ def send_invitation_email(invitation_id: int, origin: str, token: str) -> None:
     logger.info("invitation %s sent to organization %s", invitation.pk, invitation.organization_id)
 
 
-def enqueue_invitation_emails(request, sent) -> None:
+def enqueue_invitation_emails(origin: str, sent) -> None:
     """Send each (re)issued invitation once the transaction commits. The token exists only
     here, never in the database; the site's address is kept for the sweep, which sends a new
     link if this message never reaches a worker."""
-    origin = request.build_absolute_uri("/").rstrip("/")
     Invitation.objects.filter(pk__in=[item.invitation.pk for item in sent]).update(link_origin=origin)
     for item in sent:
         send_on_commit(send_invitation_email, (item.invitation.pk, origin, item.token))
@@ -66,24 +68,23 @@ def invitation_emails_resend(*, now, older_than) -> int:
     return handed
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=600)
-def run_learner_import(import_id: int) -> str:
-    """Thin: the claim, the validation and the all-or-nothing write live in the service."""
-    return learner_import_run(import_id, now=timezone.now())
-
-
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=LOGIN_ATTEMPTS,
-             time_limit=(STALE_AFTER.total_seconds() - 60))
-def generate_learner_logins(self, job_id: int) -> str:
-    outcome = learner_logins_run(job_id)
-    if outcome == RETRY:
-        raise self.retry(countdown=10 * (self.request.retries + 1))
-    return outcome
-
-
 @shared_task
 def sweep_login_generations() -> dict:
     """Every minute on Celery beat: files not downloaded in time are erased, lost jobs sent again."""
     now = timezone.now()
     lost = login_jobs_lost(now=now)
     return {"expired": login_files_expire(now=now), "sent": sum(send(generate_learner_logins, (pk,)) for pk in lost)}
+
+
+def requeue_lost(*, now) -> dict[str, int]:
+    """The sweep's part (pixorga.sweep): imports whose message was lost or whose worker died,
+    and invitations whose e-mail never left. Returns how many were handed to the broker."""
+    imports = LearnerImport.objects.filter(attempts__lt=IMPORT_ATTEMPTS, data__isnull=False).filter(
+        Q(status=LearnerImport.Status.UPLOADED, created_at__lt=now - LOST_AFTER)
+        | Q(orphaned(now=now, running_for=IMPORT_STALE),
+            status__in=[LearnerImport.Status.VALIDATING, LearnerImport.Status.VALIDATED])
+    ).values_list("pk", flat=True)
+    return {
+        "imports": sum(send(run_learner_import, (pk,)) for pk in imports),
+        "invitations": invitation_emails_resend(now=now, older_than=now - LOST_AFTER),
+    }

@@ -5,14 +5,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
 from .access import (
@@ -23,8 +22,8 @@ from .access import (
     orga_member_required,
 )
 from .forms import InvitationForm, InvitationSignupForm, RoleForm
+from .invitation_mail import invitation_send_again, invitations_send
 from .models import Invitation, Membership, Role, hash_invitation_token
-from .tasks import enqueue_invitation_emails
 
 logger = logging.getLogger(__name__)
 
@@ -81,19 +80,20 @@ def invitations(request):
     )
 
 
+def _origin(request) -> str:
+    """The site's address, for the links of the e-mails."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
 @orga_admin_required
 def invite(request):
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                sent = services.invitation_create(
-                    organization=request.organization,
-                    emails=form.cleaned_data["emails"],
-                    invited_by=request.user,
-                    now=timezone.now(),
-                )
-                enqueue_invitation_emails(request, sent)
+            sent = invitations_send(
+                organization=request.organization, emails=form.cleaned_data["emails"], invited_by=request.user,
+                now=timezone.now(), origin=_origin(request),
+            )
         except services.TeamError as error:
             form.add_error("emails", error.message)
         else:
@@ -114,9 +114,7 @@ def invite(request):
 def invitation_resend(request, invitation_id):
     invitation = get_invitation_in_organization(request, invitation_id)
     try:
-        with transaction.atomic():
-            sent = services.invitation_resend(invitation=invitation, now=timezone.now())
-            enqueue_invitation_emails(request, [sent])
+        invitation_send_again(invitation=invitation, now=timezone.now(), origin=_origin(request))
     except services.TeamError as error:
         messages.error(request, error.message)
     else:
@@ -195,7 +193,8 @@ def switch_organization(request):
     memberships = selectors.user_memberships(request.user)
     if request.method == "POST":
         choice = request.POST.get("organization", "")
-        chosen = memberships.filter(organization_id=int(choice)).first() if choice.isascii() and choice.isdigit() and len(choice) < 12 else None
+        well_formed = choice.isascii() and choice.isdigit() and len(choice) < 12
+        chosen = memberships.filter(organization_id=int(choice)).first() if well_formed else None
         if chosen is None:
             raise Http404
         request.session[SESSION_KEY] = chosen.organization_id
@@ -218,59 +217,82 @@ def _invitation_invalid(request, error, organization_id, *, status=410):
     return render(request, "organizations/invitation_invalid.html", {"error": error, "admins": admins}, status=status)
 
 
-def invitation_join(request, token):
-    """The link of the e-mail: sign up or sign in, then join the organization."""
+def _pending_invitation(token, *, now):
+    """The invitation of the link, or why it cannot be used: (invitation, None) or (None, error
+    and its school's id and the status to answer with)."""
     invitation = _invitation_from_token(token)
     if invitation is None:
         organization_id = services.invitation_token_organization_id(token)
         logger.info("invitation link without invitation (organization %s)", organization_id)
-        return _invitation_invalid(request, services.invitation_gone_error(), organization_id,
-                                   status=410 if organization_id else 404)
-    now = timezone.now()
+        return None, (services.invitation_gone_error(), organization_id, 410 if organization_id else 404)
     try:
         services.invitation_check(invitation, now=now)
     except services.TeamError as error:
-        return _invitation_invalid(request, error, invitation.organization_id)
+        return None, (error, invitation.organization_id, 410)
+    return invitation, None
 
-    signup_form = InvitationSignupForm(email=invitation.email)
-    error = None
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "signup" and not request.user.is_authenticated:
-                signup_form = InvitationSignupForm(request.POST, email=invitation.email)
-                if signup_form.is_valid():
-                    with transaction.atomic():
-                        user = services.user_signup_for_invitation(
-                            first_name=signup_form.cleaned_data["first_name"],
-                            last_name=signup_form.cleaned_data["last_name"],
-                            email=invitation.email,
-                            password=signup_form.cleaned_data["password"],
-                        )
-                        membership = services.invitation_accept(invitation=invitation, user=user, now=now)
-                    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                    return _joined(request, membership)
-            elif action == "accept" and request.user.is_authenticated:
-                membership = services.invitation_accept(invitation=invitation, user=request.user, now=now)
-                return _joined(request, membership)
-        except services.TeamError as team_error:
-            if team_error.code in {"already_accepted", "cancelled", "expired"}:
-                return _invitation_invalid(request, team_error, invitation.organization_id)
-            error = team_error.message
-        except ValidationError as validation_error:
-            error = " ".join(validation_error.messages)
+
+def _invitation_page(request, invitation, token, *, signup_form=None, error=None):
     wrong_account = request.user.is_authenticated and (request.user.email or "").lower() != invitation.email
-    return render(
-        request,
-        "organizations/invitation_join.html",
-        {
-            "invitation": invitation,
-            "organization": invitation.organization,
-            "signup_form": signup_form,
-            "error": error,
-            "wrong_account": wrong_account,
-        },
-    )
+    return render(request, "organizations/invitation_join.html", {
+        "invitation": invitation, "organization": invitation.organization, "error": error, "token": token,
+        "signup_form": signup_form or InvitationSignupForm(email=invitation.email), "wrong_account": wrong_account,
+    })
+
+
+def _refused(request, invitation, token, error, *, signup_form=None):
+    """A refusal of the service: a used or gone invitation gets the refusal page, the rest
+    (a taken address, a weak password) is said on the invitation's page."""
+    if isinstance(error, services.TeamError) and error.code in {"already_accepted", "cancelled", "expired"}:
+        return _invitation_invalid(request, error, invitation.organization_id)
+    message = error.message if isinstance(error, services.TeamError) else " ".join(error.messages)
+    return _invitation_page(request, invitation, token, signup_form=signup_form, error=message)
+
+
+@require_GET
+def invitation_join(request, token):
+    """The link of the e-mail: sign up or sign in, then join the organization."""
+    invitation, refusal = _pending_invitation(token, now=timezone.now())
+    if refusal is not None:
+        return _invitation_invalid(request, *refusal[:2], status=refusal[2])
+    return _invitation_page(request, invitation, token)
+
+
+@require_POST
+def invitation_signup(request, token):
+    """"Je m'inscris": a new account for the invited address, member at once."""
+    now = timezone.now()
+    invitation, refusal = _pending_invitation(token, now=now)
+    if refusal is not None:
+        return _invitation_invalid(request, *refusal[:2], status=refusal[2])
+    form = InvitationSignupForm(request.POST, email=invitation.email)
+    if request.user.is_authenticated or not form.is_valid():
+        return _invitation_page(request, invitation, token, signup_form=form)
+    try:
+        membership = services.invitation_signup(
+            invitation=invitation, first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"], password=form.cleaned_data["password"], now=now,
+        )
+    except (services.TeamError, ValidationError) as error:
+        return _refused(request, invitation, token, error, signup_form=form)
+    login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+    return _joined(request, membership)
+
+
+@require_POST
+def invitation_accept(request, token):
+    """"Rejoindre l'organisation", signed in."""
+    now = timezone.now()
+    invitation, refusal = _pending_invitation(token, now=now)
+    if refusal is not None:
+        return _invitation_invalid(request, *refusal[:2], status=refusal[2])
+    if not request.user.is_authenticated:
+        return _invitation_page(request, invitation, token)
+    try:
+        membership = services.invitation_accept(invitation=invitation, user=request.user, now=now)
+    except services.TeamError as error:
+        return _refused(request, invitation, token, error)
+    return _joined(request, membership)
 
 
 def _joined(request, membership):

@@ -9,6 +9,11 @@ class ParticipationQuerySet(models.QuerySet):
         """What Pix Orga counts: neither superseded by a newer sending nor deleted."""
         return self.filter(is_improved=False, deleted_at__isnull=True)
 
+    def anonymize(self, **also) -> int:
+        """Cuts the rows from the person (§2.7): no account, no external id; the sent snapshot
+        holds no user id. `also` are the other columns of the same UPDATE."""
+        return self.update(user=None, participant_external_id="", **also)
+
 
 class CampaignParticipation(models.Model):
     """A student's participation in a campaign. With "Envoi multiple", each new sending
@@ -75,7 +80,8 @@ class CampaignParticipation(models.Model):
                 name="participation_one_current_per_learner",
             ),
             models.CheckConstraint(
-                condition=Q(status="SHARED", shared_at__isnull=False) | (~Q(status="SHARED") & Q(shared_at__isnull=True)),
+                condition=Q(status="SHARED", shared_at__isnull=False)
+                | (~Q(status="SHARED") & Q(shared_at__isnull=True)),
                 name="participation_shared_at_matches_status",
             ),
         ]
@@ -99,3 +105,40 @@ class KnowledgeElementSnapshot(models.Model):
 
     class Meta:
         verbose_name = _("instantané des acquis")
+
+
+class StageAcquisition(models.Model):
+    """The stage a participation reached when its evaluation completed (domain rules §7.1):
+    what every screen and export shows, whatever the stages become afterwards."""
+
+    participation = models.OneToOneField(
+        CampaignParticipation, on_delete=models.CASCADE, related_name="stage_acquisition"
+    )
+    # 1-based in the parcours' stages as Pix counts them (zero stage, first skill, thresholds):
+    # stars = reached - 1 out of stage_count - 1.
+    reached = models.PositiveSmallIntegerField()
+    stage_count = models.PositiveSmallIntegerField()
+    mastery_percentage = models.PositiveSmallIntegerField()
+    acquired_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("palier obtenu")
+
+
+class BadgeAcquisition(models.Model):
+    """A badge a participation won at completion. The badge is named by its key, as knowledge
+    elements name their skill: the référentiel's rows may be rewritten by a release, a won
+    badge stays won."""
+
+    participation = models.ForeignKey(
+        CampaignParticipation, on_delete=models.CASCADE, related_name="badge_acquisitions"
+    )
+    badge_key = models.CharField(max_length=64)
+    acquired_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("badge obtenu")
+        constraints = [
+            models.UniqueConstraint(fields=["participation", "badge_key"], name="badge_acquisition_once"),
+        ]
+        indexes = [models.Index(fields=["badge_key", "participation"], name="badge_acquisition_badge")]

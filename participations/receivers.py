@@ -1,34 +1,27 @@
-import logging
-
 from django.db.models import Exists, OuterRef, Q
 from django.dispatch import receiver
 
 from assessments.models import close_assessments_when
 from assessments.signals import assessment_completed
+from campaigns.signals import campaigns_deleted
 
 from .models import CampaignParticipation
-from .services import participation_share
-
-logger = logging.getLogger(__name__)
+from .services import participation_complete
+from .signals import participations_deleted
 
 
 @receiver(assessment_completed)
-def participation_to_share(sender, assessment, **kwargs):
-    """The evaluation is over: the results wait for "J'envoie mes résultats", or are sent
-    at once when the campaign sends them automatically (in the answer's transaction: a
-    failure sends nothing and records no answer)."""
-    CampaignParticipation.objects.filter(
-        assessment=assessment, status=CampaignParticipation.Status.STARTED
-    ).update(status=CampaignParticipation.Status.TO_SHARE)
-    automatic = (
-        CampaignParticipation.objects.select_related("user")
-        .filter(assessment=assessment, campaign__automatic_sharing=True, deleted_at__isnull=True,
-                status=CampaignParticipation.Status.TO_SHARE)
-        .first()
+def participation_completed(sender, assessment, **kwargs):
+    participation_complete(assessment=assessment, now=assessment.completed_at)
+
+
+@receiver(campaigns_deleted)
+def participations_deleted_with_campaigns(sender, campaign_ids, by, now, **kwargs):
+    """Inside the deletion's transaction: the campaigns' participations go with them."""
+    CampaignParticipation.objects.filter(campaign_id__in=campaign_ids, deleted_at__isnull=True).anonymize(
+        deleted_at=now, deleted_by=by
     )
-    if automatic is not None:
-        logger.info("participation %s shared automatically at completion", automatic.pk)
-        participation_share(participation=automatic, user=automatic.user, now=assessment.completed_at)
+    participations_deleted.send(sender=sender, campaign_ids=campaign_ids, now=now)
 
 
 # An archived or deleted campaign takes no more answers (domain rules §3.4): the pupil is told

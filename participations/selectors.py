@@ -5,12 +5,12 @@ from datetime import timedelta
 
 from django.conf import settings
 
-from assessments import algorithm, retries, scoring
+from assessments import algorithm, badges, retries, scoring
 from assessments.selectors import profile_from_knowledge, started_competence_evaluations
 from assessments.services import user_knowledge_elements
 from learning_content.repository import get_content
 
-from .models import CampaignParticipation
+from .models import BadgeAcquisition, CampaignParticipation, StageAcquisition
 from .services import DAYS_BEFORE_RETRYING, can_reset, can_retry, improvement_at
 
 
@@ -36,20 +36,59 @@ def knowledge_of(participation) -> list[algorithm.KnowledgeElement]:
     return user_knowledge_elements(participation.user_id)
 
 
+def stored_stars(profile, acquisition) -> dict | None:
+    """The stars of the stage stored at completion (§7.2: the zero stage is no star)."""
+    if not profile.stages or acquisition is None:
+        return None
+    total = acquisition.stage_count - 1
+    return {
+        "count": acquisition.reached - 1, "total": total, "range": range(total),
+        "stage": profile.stages[min(acquisition.reached, len(profile.stages)) - 1],
+    }
+
+
+def stage_acquisition_of(participation):
+    try:
+        return participation.stage_acquisition
+    except StageAcquisition.DoesNotExist:
+        return None
+
+
+def rewards(profile, *, acquired_keys, progress) -> dict:
+    """« Récompenses » (badges §1.5): every badge won, and the always-visible ones not won with
+    their progress; certifiable badges first."""
+    def certifiable_first(items):
+        return sorted(items, key=lambda item: not item["badge"].is_certifiable)
+
+    return {
+        "won": certifiable_first(
+            {"badge": badge, "percentage": 100} for badge in profile.badges if badge.key in acquired_keys
+        ),
+        "not_won": certifiable_first(
+            {"badge": badge, "percentage": progress[badge.key].percentage}
+            for badge in profile.badges if badge.key not in acquired_keys and badge.is_always_visible
+        ),
+    }
+
+
 def evaluation_results(participation) -> dict:
-    """The end page of an evaluation: mastery, stars, and per competence."""
+    """The end page of an evaluation: mastery, the stage and badges stored at completion, and
+    the results per competence."""
     content = get_content()
     profile = content.target_profiles[participation.campaign.target_profile_id]
     latest = algorithm.latest_per_skill(knowledge_of(participation))
     target = set(profile.skill_ids)
-    validated = {skill_id for skill_id in target if skill_id in latest and latest[skill_id].status == algorithm.VALIDATED}
+    validated = {
+        skill_id for skill_id in target if skill_id in latest and latest[skill_id].status == algorithm.VALIDATED
+    }
     rate = scoring.mastery_rate(validated, target)
-    levels = [content.skills[skill_id].level for skill_id in profile.skill_ids]
-    reached, total = scoring.reached_stage(
-        profile.stages, mastery_rate=rate, validated_count=len(validated), target_skill_levels=levels
-    ) if profile.stages else (0, 0)
-    # Stages come sorted by threshold (or level) from the référentiel, as `reached` counts them.
-    stage = profile.stages[reached - 1] if reached else None
+    stars = stored_stars(profile, stage_acquisition_of(participation))
+    acquired = set(BadgeAcquisition.objects.filter(participation=participation).values_list("badge_key", flat=True))
+    progress = {
+        item.key: item for item in badges.badges_progress(
+            profile.badges, validated_skill_ids=validated, target_skills=badges.profile_skills(content, profile),
+        )
+    }
     competences = []
     for competence in content.competences_in_order():
         skills = [skill_id for skill_id in profile.skill_ids if content.skills[skill_id].competence_id == competence.id]
@@ -61,17 +100,27 @@ def evaluation_results(participation) -> dict:
             })
     return {
         "mastery_percent": round(rate * 100),
-        "stars": max(reached - 1, 0),
-        "total_stars": max(total - 1, 0),
-        "star_range": range(max(total - 1, 0)),
-        "stage": stage,
+        "stars": stars["count"] if stars else 0,
+        "total_stars": stars["total"] if stars else 0,
+        "star_range": stars["range"] if stars else range(0),
+        "stage": stars["stage"] if stars else None,
+        "rewards": rewards(profile, acquired_keys=acquired, progress=progress),
+        # Pix Orga shows every badge, won or not.
+        "badges": [
+            {"badge": badge, "acquired": badge.key in acquired, "percentage": progress[badge.key].percentage}
+            for badge in profile.badges
+        ],
         "competences": competences,
-        "failed_count": sum(1 for skill_id in target if skill_id in latest and latest[skill_id].status != algorithm.VALIDATED),
+        "failed_count": sum(
+            1 for skill_id in target if skill_id in latest and latest[skill_id].status != algorithm.VALIDATED
+        ),
     }
 
 
 def profile_of(participation) -> dict:
-    return profile_from_knowledge(get_content(), knowledge_of(participation), max_level=settings.MAX_REACHABLE_LEVEL)
+    return profile_from_knowledge(
+        get_content(), knowledge_of(participation), max_level=settings.MAX_REACHABLE_LEVEL
+    )
 
 
 def student_participations(user):

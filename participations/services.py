@@ -12,15 +12,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments import algorithm, retries, scoring
+from assessments import algorithm, badges, retries, scoring
 from assessments.models import Assessment
 from assessments.services import assessment_start, knowledge_reset, user_knowledge_elements
 from campaigns.models import Campaign
 from learning_content.repository import get_content
+from lib.errors import DomainError
 from organizations.learners import LearnerError, learner_for_join, learner_record_certifiability
 from organizations.models import OrganizationLearner
 
-from .models import CampaignParticipation, KnowledgeElementSnapshot
+from .models import BadgeAcquisition, CampaignParticipation, KnowledgeElementSnapshot, StageAcquisition
 from .signals import participation_shared, participations_deleted
 
 logger = logging.getLogger(__name__)
@@ -32,11 +33,8 @@ DISABLED = gettext_lazy(
 )
 
 
-class ParticipationError(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class ParticipationError(DomainError):
+    """A refused joining, sending or deletion of a participation."""
 
 
 def current_participation(campaign, user):
@@ -205,6 +203,50 @@ def participation_improve(*, participation, user, now):
     return locked
 
 
+def participation_complete(*, assessment, now) -> None:
+    """The evaluation is over, in the transaction that completes it (badges §1.3): the results
+    wait for "J'envoie mes résultats", the stage reached and the badges won are recorded. Run
+    again (a retried completion) it changes nothing; after "Je retente" the stage is that of
+    the new test and the badges it wins are added to those already won."""
+    participation = CampaignParticipation.objects.select_related("campaign").filter(assessment=assessment).first()
+    if participation is None:
+        return
+    CampaignParticipation.objects.filter(pk=participation.pk, status=Status.STARTED).update(status=Status.TO_SHARE)
+    content = get_content()
+    profile = content.target_profiles.get(participation.campaign.target_profile_id)
+    if profile is None:
+        return
+    latest = algorithm.latest_per_skill(user_knowledge_elements(participation.user_id))
+    validated = {
+        skill_id for skill_id in profile.skill_ids
+        if skill_id in latest and latest[skill_id].status == algorithm.VALIDATED
+    }
+    percentage = scoring.mastery_percentage(len(validated), len(profile.skill_ids))
+    if profile.stages:
+        reached, count = scoring.reached_stage(
+            profile.stages, mastery_percentage=percentage, validated_count=len(validated),
+            target_skill_levels=[content.skills[skill_id].level for skill_id in profile.skill_ids],
+        )
+        StageAcquisition.objects.update_or_create(participation=participation, defaults={
+            "reached": reached, "stage_count": count, "mastery_percentage": percentage, "acquired_at": now,
+        })
+    won = [
+        progress.key for progress in badges.badges_progress(
+            profile.badges, validated_skill_ids=validated, target_skills=badges.profile_skills(content, profile),
+        ) if progress.is_acquired
+    ]
+    BadgeAcquisition.objects.bulk_create(
+        [BadgeAcquisition(participation=participation, badge_key=key, acquired_at=now) for key in won],
+        ignore_conflicts=True,
+    )
+    logger.info("participation %s completed: %s %%, %s badge(s)", participation.pk, percentage, len(won))
+    if participation.campaign.automatic_sharing and participation.deleted_at is None:
+        # Pupils forget « J'envoie mes résultats »: this campaign sends them at once, in the
+        # same transaction (a failure sends nothing and records no answer).
+        logger.info("participation %s shared automatically at completion", participation.pk)
+        participation_share(participation=participation, user=participation.user, now=now)
+
+
 def participation_results(participation, knowledge_elements=None):
     """The figures a sending stores, from the given (or current) knowledge elements."""
     content = get_content()
@@ -218,7 +260,8 @@ def participation_results(participation, knowledge_elements=None):
         target = set(profile.skill_ids)
         validated_target = validated & target
         scores = scoring.competence_scores(
-            content, [ke for skill_id, ke in latest.items() if skill_id in target], max_level=settings.MAX_REACHABLE_LEVEL
+            content, [ke for skill_id, ke in latest.items() if skill_id in target],
+            max_level=settings.MAX_REACHABLE_LEVEL,
         )
         return {
             "validated_skills_count": len(validated_target),
@@ -295,7 +338,7 @@ def participation_delete(*, participation, membership, now) -> int:
     with transaction.atomic():
         count = CampaignParticipation.objects.filter(
             campaign=campaign, organization_learner_id=participation.organization_learner_id, deleted_at__isnull=True
-        ).update(deleted_at=now, deleted_by=membership.user, user=None, participant_external_id="")
+        ).anonymize(deleted_at=now, deleted_by=membership.user)
         participations_deleted.send(sender=CampaignParticipation, campaign_ids={campaign.pk}, now=now)
     logger.info("user %s deleted %s participation(s) in campaign %s", membership.user_id, count, campaign.pk)
     return count

@@ -9,14 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessments.views import assessment_url
 from campaigns.codes import CODE_PATTERN, normalize_code
 from campaigns.models import Campaign
-
+from lib import throttle
 from organizations.learners import LearnerError, learner_link, learner_match, learner_resolve
 from organizations.models import OrganizationLearner
 
-from . import selectors, services, throttle
+from . import selectors, services
 from .forms import CodeForm, ExternalIdForm, IdentityForm
 
 logger = logging.getLogger(__name__)
@@ -90,7 +89,7 @@ def _next_step(participation) -> str:
     # Archived while under way: the end page says so, rather than a question.
     under_way = participation.status == participation.Status.STARTED and participation.assessment_id
     if under_way and campaign.is_accessible:
-        return assessment_url(participation.assessment)
+        return participation.assessment.get_absolute_url()
     return reverse("participations:results", args=[campaign.code])
 
 
@@ -152,6 +151,18 @@ def external_id(request, code):
 RECONCILIATION_KEY = "reconciliation"
 
 
+def _learner_found(request, campaign, form):
+    """The pupil of the school's base the form names, or None with the refusal on the form (and
+    counted against guessing)."""
+    try:
+        return learner_match(organization=campaign.organization, user=request.user, **form.cleaned_data)
+    except LearnerError as error:
+        throttle.record_wrong_code(request, throttle.IDENTITIES)
+        logger.info("identification refused (%s) for user %s in campaign %s", error.code, request.user.pk, campaign.pk)
+        form.add_error(None, error.message)
+        return None
+
+
 @login_required
 def identify(request, code):
     """"Rejoignez l'organisation": the pupil says who he is (Prénom, Nom, Date de naissance)
@@ -168,16 +179,9 @@ def identify(request, code):
             logger.warning("identity guessing throttled for user %s", request.user.pk)
             form.add_error(None, _("Trop de tentatives. Patientez une minute avant de réessayer."))
             status = 429
-        else:
-            try:
-                learner = learner_match(organization=campaign.organization, user=request.user, **form.cleaned_data)
-            except LearnerError as error:
-                throttle.record_wrong_code(request, throttle.IDENTITIES)
-                logger.info("identification refused (%s) for user %s in campaign %s", error.code, request.user.pk, campaign.pk)
-                form.add_error(None, error.message)
-            else:
-                request.session[RECONCILIATION_KEY] = {"campaign": campaign.pk, "learner": learner.pk}
-                return redirect("participations:associate", campaign.code)
+        elif (learner := _learner_found(request, campaign, form)) is not None:
+            request.session[RECONCILIATION_KEY] = {"campaign": campaign.pk, "learner": learner.pk}
+            return redirect("participations:associate", campaign.code)
     return render(request, "participations/identify.html", {"campaign": campaign, "form": form}, status=status)
 
 

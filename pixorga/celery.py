@@ -15,7 +15,7 @@ app.autodiscover_tasks()
 @worker_ready.connect
 @worker_process_init.connect
 def _start_heartbeat(**kwargs):
-    from .heartbeat import start_beating
+    from lib.heartbeat import start_beating
 
     start_beating()
 
@@ -23,7 +23,7 @@ def _start_heartbeat(**kwargs):
 @worker_shutdown.connect
 @worker_process_shutdown.connect
 def _stop_heartbeat(**kwargs):
-    from .heartbeat import stop_beating
+    from lib.heartbeat import stop_beating
 
     # A stop without the database still stops; the row then just ages out.
     with contextlib.suppress(Exception):

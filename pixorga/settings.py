@@ -1,9 +1,10 @@
 """Settings, read from the environment.
 
 With no environment at all the project refuses to start (no SECRET_KEY): `make run` asks for
-the embedded default explicitly (DJANGO_DEBUG=1: SQLite, tasks in process, console e-mails).
-Production sets SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL and EMAIL_URL; anything
-missing there fails at start-up rather than at the first request.
+the embedded mode explicitly (DJANGO_DEBUG=1 PIXORGA_EMBEDDED=1: SQLite, tasks in process,
+console e-mails). Production sets SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL and
+EMAIL_URL; with DEBUG off, a missing one fails at start-up rather than at the first request
+(or never: a missing DATABASE_URL would quietly be SQLite, a missing REDIS_URL in-process tasks).
 """
 
 from pathlib import Path
@@ -31,6 +32,16 @@ ALLOWED_HOSTS = env.list(
 )
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is not set.")
+
+# The embedded mode (SQLite, tasks run in the web process, a per-process cache) is chosen, never
+# fallen into: `make run`, the tests and the image's build step set PIXORGA_EMBEDDED=1.
+EMBEDDED = env.bool("PIXORGA_EMBEDDED", default=False)
+_missing = [name for name in ("DATABASE_URL", "REDIS_URL") if not env.str(name, default="")]
+if _missing and not DEBUG and not EMBEDDED:
+    raise ImproperlyConfigured(
+        f"{' and '.join(_missing)} not set. Set {'them' if len(_missing) > 1 else 'it'}, or PIXORGA_EMBEDDED=1 "
+        "for SQLite and tasks run in process."
+    )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 CSRF_FAILURE_VIEW = "pixorga.views.csrf_failure"
 
@@ -49,6 +60,7 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "dsfr",
     "pixorga",
+    "lib",
     "accounts",
     "organizations",
     "learning_content",
@@ -56,6 +68,8 @@ INSTALLED_APPS = [
     "campaigns",
     "participations",
     "analysis",
+    "privacy",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -114,10 +128,10 @@ REDIS_URL = env.str("REDIS_URL", default="")
 
 
 def redis_cache(url: str) -> dict:
-    # Redis down must not take a page down: pixorga/cache.py falls back to each process's
+    # Redis down must not take a page down: lib/cache.py falls back to each process's
     # memory. Short timeouts, so that a Redis that stops answering holds a request briefly.
     return {
-        "BACKEND": "pixorga.cache.FailSoftRedisCache",
+        "BACKEND": "lib.cache.FailSoftRedisCache",
         "LOCATION": url,
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
     }
@@ -158,7 +172,7 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "organizations.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm", "login": "accounts.forms.LoginForm"}
 # A school signs in behind one address (its network's): whole classes at the same minute, with
 # their typing mistakes. The per-IP limits leave room for ten classes signing in at the same

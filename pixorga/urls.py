@@ -4,8 +4,10 @@ from django.views.generic import TemplateView
 from django.views.i18n import set_language
 
 from accounts import views as accounts_views
+from analysis import learner_urls
+from privacy import urls as privacy_urls
 
-from . import account_views, views
+from . import views
 
 handler400 = "pixorga.views.bad_request"
 handler403 = "pixorga.views.permission_denied"
@@ -20,13 +22,13 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("langue/", set_language, name="set_language"),
     path("compte/premier-mot-de-passe/", accounts_views.first_password, name="first_password"),
-    path("compte/", account_views.account_home, name="account_home"),
-    path("compte/supprimer/", account_views.account_delete_page, name="account_delete"),
+    path("compte/", include(privacy_urls.account_patterns)),
     path("compte/", include("allauth.urls")),
     path("", include("participations.urls")),
     path("", include("assessments.urls")),
     path("orga/", include("organizations.urls")),
-    path("orga/eleves/", include("analysis.learner_urls")),
+    # The pupils' pages read results (analysis); deleting one is an erasure (privacy).
+    path("orga/eleves/", include((learner_urls.urlpatterns + privacy_urls.learner_patterns, "learners"))),
     path("orga/campagnes/", include("campaigns.urls")),
     path("orga/campagnes/", include("analysis.urls")),
     path("orga/campagnes/", include("analysis.export_urls")),

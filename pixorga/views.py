@@ -1,4 +1,3 @@
-import logging
 
 from django.http import HttpResponseBadRequest, HttpResponseForbidden, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
@@ -6,10 +5,9 @@ from django.template import loader
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from lib import health
 from organizations.access import current_membership
 from participations.selectors import student_dashboard
-
-from . import health
 
 
 def home(request):

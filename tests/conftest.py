@@ -10,11 +10,10 @@ import time
 import pytest
 from django.core.cache import cache
 
+from organizations.models import Role
 from pixorga.celery import app as celery_app
 
-from organizations.models import Role
-
-from .factories import MembershipFactory, OrganizationFactory, UserFactory
+from .factories import CampaignFactory, MembershipFactory, OrganizationFactory, UserFactory
 
 PASSWORD = "Pix-Test-2026"
 
@@ -50,7 +49,7 @@ def forget_broker_connections():
 def redis_down(settings, monkeypatch):
     """Redis stopped: the cache (configured as production configures it) and the broker on a
     port where nothing listens."""
-    from pixorga import cache as fail_soft
+    from lib import cache as fail_soft
     from pixorga.settings import redis_cache
 
     monkeypatch.setattr(fail_soft, "_outages", {})
@@ -67,6 +66,14 @@ def redis_down(settings, monkeypatch):
 @pytest.fixture
 def school(db):
     return OrganizationFactory(name="Collège Victor Hugo", external_id="0751234A")
+
+
+@pytest.fixture
+def managing_school(school):
+    """The school imports its pupils' base (SIECLE): classes, identification, login sheets."""
+    school.is_managing_students = True
+    school.save()
+    return school
 
 
 @pytest.fixture
@@ -194,3 +201,16 @@ def referential(db, parsed_content):
     invalidate_content_cache()
     yield get_content()
     invalidate_content_cache()
+
+
+@pytest.fixture
+def evaluation(school, teacher, referential):
+    """The teacher's evaluation on the parcours de rentrée 3e."""
+    return CampaignFactory(organization=school, creator=teacher, type="ASSESSMENT", target_profile_id="tp-rentree-3e",
+                           title="Parcours de rentrée 3e", name="3e A - Rentrée")
+
+
+@pytest.fixture
+def collection(school, teacher):
+    """The teacher's profiles collection."""
+    return CampaignFactory(organization=school, creator=teacher, name="3e A - Collecte")

@@ -1,11 +1,15 @@
 import factory
 from django.utils import timezone
 
-from campaigns.codes import generate_code
-
 from accounts.models import User
+from campaigns.codes import generate_code
 from organizations.models import (
-    Invitation, Membership, Organization, OrganizationLearner, Role, hash_invitation_token,
+    Invitation,
+    Membership,
+    Organization,
+    OrganizationLearner,
+    Role,
+    hash_invitation_token,
 )
 
 
@@ -108,3 +112,23 @@ class ParticipationFactory(factory.django.DjangoModelFactory):
     organization_learner = factory.LazyAttribute(lambda o: learner_of(o.campaign.organization, o.user))
     status = "STARTED"
     shared_at = factory.LazyAttribute(lambda o: timezone.now() if o.status == "SHARED" else None)
+
+
+def stage_reached(participation, *, validated_count: int):
+    """Store the stage a completion with that many validated skills stores
+    (participations.services.participation_complete), for a participation made by a factory."""
+    from assessments import scoring
+    from learning_content.repository import get_content
+    from participations.models import StageAcquisition
+
+    content = get_content()
+    profile = content.target_profiles[participation.campaign.target_profile_id]
+    percentage = scoring.mastery_percentage(validated_count, len(profile.skill_ids))
+    reached, count = scoring.reached_stage(
+        profile.stages, mastery_percentage=percentage, validated_count=validated_count,
+        target_skill_levels=[content.skills[skill_id].level for skill_id in profile.skill_ids],
+    )
+    return StageAcquisition.objects.create(
+        participation=participation, reached=reached, stage_count=count, mastery_percentage=percentage,
+        acquired_at=timezone.now(),
+    )

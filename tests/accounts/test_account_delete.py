@@ -14,7 +14,12 @@ from organizations.models import Invitation, Membership, OrganizationLearner, Ro
 from participations.models import CampaignParticipation
 from tests.conftest import PASSWORD
 from tests.factories import (
-    CampaignFactory, InvitationFactory, LearnerFactory, MembershipFactory, OrganizationFactory, ParticipationFactory,
+    CampaignFactory,
+    InvitationFactory,
+    LearnerFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    ParticipationFactory,
     UserFactory,
 )
 from tests.personal_data import rows_holding

@@ -144,8 +144,8 @@ def test_a_password_reset_refuses_a_password_like_the_account_or_a_common_one(cl
 def test_an_invited_teacher_cannot_sign_up_with_a_password_like_his_name(client, school):
     InvitationFactory(organization=school, email="rosa.parks@college.test", token="invitation-rosa")
 
-    response = client.post(reverse("orga:invitation", args=["invitation-rosa"]), {
-        "action": "signup", "first_name": "Rosa", "last_name": "Parks", "password": "Parks2024",
+    response = client.post(reverse("orga:invitation_signup", args=["invitation-rosa"]), {
+        "first_name": "Rosa", "last_name": "Parks", "password": "Parks2024",
         "accept_terms": "on",
     })
 

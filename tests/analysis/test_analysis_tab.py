@@ -35,6 +35,7 @@ def content(monkeypatch):
     content = make_content()
     monkeypatch.setattr(analysis_tasks, "get_content", lambda: content)
     monkeypatch.setattr("participations.services.get_content", lambda: content)
+    monkeypatch.setattr("analysis.selectors.get_content", lambda: content)
     return content
 
 
@@ -195,8 +196,8 @@ def test_a_new_sending_requests_a_new_computation(class_results, content, django
 
 
 def test_requests_in_a_burst_enqueue_one_computation(class_results, django_capture_on_commit_callbacks):
-    with mock.patch.object(compute_campaign_analysis, "apply_async") as apply_async:
-        with django_capture_on_commit_callbacks(execute=True):
+    with (mock.patch.object(compute_campaign_analysis, "apply_async") as apply_async,
+          django_capture_on_commit_callbacks(execute=True)):
             for _ in range(3):
                 campaign_analysis_request(class_results, now=timezone.now())
 

@@ -25,13 +25,6 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture
-def managing_school(school):
-    school.is_managing_students = True
-    school.save()
-    return school
-
-
-@pytest.fixture
 def evaluation(managing_school, teacher, referential):
     return CampaignFactory(organization=managing_school, creator=teacher, type="ASSESSMENT",
                            target_profile_id="tp-rentree-3e", name="Rentrée 3e")

@@ -39,13 +39,6 @@ def participate(campaign, learner, *, created_at, **fields):
 
 
 @pytest.fixture
-def managing_school(school):
-    school.is_managing_students = True
-    school.save()
-    return school
-
-
-@pytest.fixture
 def target_profile(db):
     return TargetProfile.objects.create(id="tp-mini", name="Parcours mini", category="OTHER")
 

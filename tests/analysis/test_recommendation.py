@@ -32,11 +32,22 @@ from fractions import Fraction
 import pytest
 
 from analysis.recommendation import (
-    competence_results, relevance, relevance_label, sort_recommendations, tube_recommendations, tube_score,
+    competence_results,
+    relevance,
+    relevance_label,
+    sort_recommendations,
+    tube_recommendations,
+    tube_score,
     validated_skill_ids,
 )
 from learning_content.repository import (
-    AreaData, CompetenceData, Content, SkillData, TargetProfileData, TubeData, TutorialData,
+    AreaData,
+    CompetenceData,
+    Content,
+    SkillData,
+    TargetProfileData,
+    TubeData,
+    TutorialData,
 )
 
 PROFILE_ID = "tp-analyse"

@@ -7,19 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from participations.models import CampaignParticipation, KnowledgeElementSnapshot
-from tests.factories import CampaignFactory, ParticipationFactory, UserFactory
+from tests.factories import CampaignFactory, ParticipationFactory, UserFactory, stage_reached
 from tests.utils import text
-
-
-@pytest.fixture
-def evaluation(school, teacher, referential):
-    return CampaignFactory(organization=school, creator=teacher, type="ASSESSMENT", target_profile_id="tp-rentree-3e",
-                           name="3e A - Rentrée")
-
-
-@pytest.fixture
-def collection(school, teacher):
-    return CampaignFactory(organization=school, creator=teacher, name="3e A - Collecte")
 
 
 def shared(campaign, mastery, last_name="Lovelace", **fields):
@@ -29,6 +18,8 @@ def shared(campaign, mastery, last_name="Lovelace", **fields):
                                          pix_score=12, is_certifiable=False, **fields)
     KnowledgeElementSnapshot.objects.create(participation=participation, snapshotted_at=timezone.now(),
                                             knowledge_elements=[])
+    if campaign.is_assessment:
+        stage_reached(participation, validated_count=participation.validated_skills_count)
     return participation
 
 

@@ -7,7 +7,12 @@ Skill ids read like Pix skill names ("@web3"); each skill has one validated, unt
 from dataclasses import replace
 
 from learning_content.repository import (
-    AreaData, ChallengeData, CompetenceData, Content, SkillData, TubeData,
+    AreaData,
+    ChallengeData,
+    CompetenceData,
+    Content,
+    SkillData,
+    TubeData,
 )
 
 # Two competences; "mail" and "file" are easy tubes (max level 3), "web" and "code" are not.

@@ -3,9 +3,21 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from assessments.algorithm import (
-    DIRECT, INFERRED, INVALIDATED, RESET, VALIDATED, KnowledgeElement, direct_outcomes, forgets_old_failures,
+    DIRECT,
+    INFERRED,
+    INVALIDATED,
+    RESET,
+    VALIDATED,
+    KnowledgeElement,
+    direct_outcomes,
+    forgets_old_failures,
     hash_int,
-    knowledge_elements_for_answer, knowledge_for_test, latest_per_skill, next_challenge, predicted_level, skill_reward,
+    knowledge_elements_for_answer,
+    knowledge_for_test,
+    latest_per_skill,
+    next_challenge,
+    predicted_level,
+    skill_reward,
     usable_for_campaign,
 )
 

@@ -18,18 +18,12 @@ from campaigns.models import Campaign
 from campaigns.services import campaign_archive
 from learning_content.repository import get_content
 from participations.models import CampaignParticipation
-from tests.factories import CampaignFactory, UserFactory
+from tests.factories import UserFactory
 from tests.participations.student import correct_form, current_challenge_id, wrong_form
 from tests.utils import text
 
 ARCHIVED_TITLE = "Oups, la page demandée n’est plus accessible."
 ARCHIVED = "Ce parcours a été désactivé par l'organisateur. L'envoi des résultats n'est plus possible."
-
-
-@pytest.fixture
-def evaluation(school, teacher, referential):
-    return CampaignFactory(organization=school, creator=teacher, type="ASSESSMENT", target_profile_id="tp-rentree-3e",
-                           title="Parcours de rentrée 3e")
 
 
 @pytest.fixture

@@ -6,7 +6,15 @@ import pytest
 
 from assessments.algorithm import DIRECT, INVALIDATED, RESET, VALIDATED, KnowledgeElement, knowledge_for_test
 from assessments.retries import (
-    NOTHING, RESUME, RETRY, START, WAIT, CompetenceAction, competence_action, days_until, next_try_at,
+    NOTHING,
+    RESUME,
+    RETRY,
+    START,
+    WAIT,
+    CompetenceAction,
+    competence_action,
+    days_until,
+    next_try_at,
     skills_to_ask,
 )
 

@@ -4,8 +4,16 @@ import pytest
 
 from assessments.algorithm import DIRECT, INVALIDATED, VALIDATED, KnowledgeElement
 from assessments.scoring import (
-    CompetenceScore, certifiable_competence_count, competence_scores, is_certifiable, mastery_rate, pix_score,
-    progression, reached_stage, stage_thresholds,
+    CompetenceScore,
+    certifiable_competence_count,
+    competence_scores,
+    is_certifiable,
+    mastery_percentage,
+    mastery_rate,
+    pix_score,
+    progression,
+    reached_stage,
+    stage_thresholds,
 )
 from learning_content.repository import StageData
 
@@ -114,25 +122,52 @@ def test_stage_thresholds(profile_stages, levels, thresholds):
     assert stage_thresholds(profile_stages, levels) == thresholds
 
 
-@pytest.mark.parametrize("profile_stages, rate, validated_count, reached", [
-    (FOUR_BANDS, Decimal("0"), 0, (1, 4)),
-    (FOUR_BANDS, Decimal("0.9"), 0, (1, 4)),  # without a validated skill, the zero stage
-    (FOUR_BANDS, Decimal("0.0"), 1, (1, 4)),
-    (FOUR_BANDS, Decimal("0.2099"), 3, (1, 4)),
-    (FOUR_BANDS, Decimal("0.21"), 3, (2, 4)),
-    (FOUR_BANDS, Decimal("0.5"), 10, (2, 4)),
-    (FOUR_BANDS, Decimal("0.51"), 10, (3, 4)),
-    (FOUR_BANDS, 0.81, 10, (4, 4)),
-    (FOUR_BANDS, Decimal("1"), 12, (4, 4)),
-    (tuple(reversed(FOUR_BANDS)), Decimal("0.6"), 10, (3, 4)),
-    (stages(levels=(0, 1, 2, 3)), Decimal("0.8299"), 5, (2, 4)),  # level 2 is 83 % of the six skills
-    (stages(levels=(0, 1, 2, 3)), Decimal("0.8333"), 5, (3, 4)),
-    ((), Decimal("0.5"), 3, (0, 0)),
+FIRST_SKILL = StageData(threshold=None, level=None, title="Premier acquis", message="", prescriber_title="",
+                        prescriber_description="", is_first_skill=True)
+WITH_FIRST_SKILL = (FOUR_BANDS[0], FIRST_SKILL, *FOUR_BANDS[1:])
+
+
+@pytest.mark.parametrize("validated, targets, percentage", [
+    (0, 0, 0),
+    (0, 12, 0),
+    (41, 200, 21),  # 20.5 rounds up, as Math.round
+    (2, 5, 40),
+    (1, 3, 33),
+    (2, 3, 67),
+    (12, 12, 100),
 ])
-def test_reached_stage(profile_stages, rate, validated_count, reached):
+def test_mastery_percentage_is_a_rounded_integer(validated, targets, percentage):
+    assert mastery_percentage(validated, targets) == percentage
+
+
+@pytest.mark.parametrize("profile_stages, validated_count, target_count, reached", [
+    (FOUR_BANDS, 0, 12, (1, 4)),
+    (FOUR_BANDS, 1, 12, (1, 4)),          # 8 %
+    (FOUR_BANDS, 41, 200, (2, 4)),        # 20.5 % is 21 %: the rounded percentage reaches 21
+    (FOUR_BANDS, 83, 400, (2, 4)),        # 20.75 % is 21 % too
+    (FOUR_BANDS, 204, 1000, (1, 4)),      # 20.4 % is 20 %
+    (FOUR_BANDS, 6, 12, (2, 4)),          # 50 %
+    (FOUR_BANDS, 101, 200, (3, 4)),       # 50.5 % is 51 %
+    (FOUR_BANDS, 12, 12, (4, 4)),
+    (tuple(reversed(FOUR_BANDS)), 7, 12, (3, 4)),
+    (stages(levels=(0, 1, 2, 3)), 4, 6, (2, 4)),  # 67 %: level 2 is 83 % of the six skills
+    (stages(levels=(0, 1, 2, 3)), 5, 6, (3, 4)),  # 83 %
+    ((), 3, 6, (0, 0)),
+    # « premier acquis »: reached with one validated skill, counted second.
+    (WITH_FIRST_SKILL, 0, 12, (1, 5)),
+    (WITH_FIRST_SKILL, 1, 12, (2, 5)),
+    (WITH_FIRST_SKILL, 3, 12, (3, 5)),    # 25 %
+    ((FIRST_SKILL, *reversed(FOUR_BANDS)), 1, 12, (2, 5)),
+])
+def test_reached_stage(profile_stages, validated_count, target_count, reached):
     assert reached_stage(
-        profile_stages, mastery_rate=rate, validated_count=validated_count, target_skill_levels=SIX_SKILLS,
+        profile_stages, mastery_percentage=mastery_percentage(validated_count, target_count),
+        validated_count=validated_count, target_skill_levels=SIX_SKILLS,
     ) == reached
+
+
+def test_the_first_skill_stage_has_no_threshold():
+    assert stage_thresholds(WITH_FIRST_SKILL, SIX_SKILLS) == [0, None, 21, 51, 81]
 
 
 @pytest.mark.parametrize("tested, total, completed, expected", [

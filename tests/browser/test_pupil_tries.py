@@ -9,10 +9,10 @@ from playwright.sync_api import expect
 
 from assessments.models import Answer, Assessment, KnowledgeElement
 from campaigns.services import campaign_archive
+from demo.pupils import take_test
 from learning_content.repository import get_content
 from participations.models import CampaignParticipation
 from participations.services import participation_join, participation_share
-from pixorga.demo_pupils import take_test
 from tests.conftest import PASSWORD
 from tests.factories import CampaignFactory
 
@@ -26,12 +26,6 @@ def started_on(campaign, student, challenge):
         current_challenge_id=challenge.id, current_challenge_started_at=timezone.now()
     )
     return participation
-
-
-@pytest.fixture
-def evaluation(school, teacher, referential):
-    return CampaignFactory(organization=school, creator=teacher, type="ASSESSMENT", target_profile_id="tp-rentree-3e",
-                           title="Parcours de rentrée 3e")
 
 
 def test_a_half_filled_answer_sent_with_enter_asks_for_every_field(visitor, student, evaluation):

@@ -4,11 +4,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from demo.siecle import SiecleStudent, siecle_xml
 from organizations.learner_import import learner_import_request, learner_import_run
 from organizations.learners import learner_link
 from organizations.models import OrganizationLearner
 from participations.models import CampaignParticipation
-from pixorga.demo_siecle import SiecleStudent, siecle_xml
 from tests.conftest import PASSWORD
 from tests.factories import CampaignFactory, UserFactory
 

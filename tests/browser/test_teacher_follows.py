@@ -4,9 +4,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from demo.pupils import play, take_test
 from participations.models import CampaignParticipation
 from participations.services import participation_share
-from pixorga.demo_pupils import play, take_test
 from tests.conftest import PASSWORD
 from tests.factories import CampaignFactory, UserFactory
 

@@ -1,6 +1,13 @@
 import pytest
 
-from assessments.checking import apply_treatments, check_qcm, check_qcu, check_qroc, check_qrocm_dep, check_qrocm_ind
+from assessments.checking import (
+    apply_treatments,
+    check_qcm,
+    check_qcu,
+    check_qroc,
+    check_qrocm_dep,
+    check_qrocm_ind,
+)
 
 
 @pytest.mark.parametrize("text, tolerances, expected", [

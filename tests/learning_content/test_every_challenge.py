@@ -6,8 +6,8 @@ from itertools import combinations
 import pytest
 
 from assessments.checking import check_answer
+from demo import pupils as demo_pupils
 from learning_content.repository import ChallengeData
-from pixorga import demo_pupils
 
 
 def own_answer(challenge):

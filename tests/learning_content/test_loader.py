@@ -1,9 +1,11 @@
 import shutil
 import textwrap
 from collections import Counter
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -120,7 +122,7 @@ class TestBrokenFilesAreRefused:
     def test_a_challenge_whose_solution_is_not_a_proposal(self, db, content_copy):
         path = content_copy / "competences" / "4.1.yaml"
         replace_in(path, "solution: 1\n", "solution: 9\n")
-        challenge_line = line_of(path, "solution: 9") 
+        challenge_line = line_of(path, "solution: 9")
         text = path.read_text().splitlines()
         start = max(n for n in range(challenge_line) if text[n - 1].lstrip().startswith("- id: chal-"))
 
@@ -149,7 +151,7 @@ class TestBrokenFilesAreRefused:
 
     def test_a_target_profile_naming_an_unknown_tube(self, db, content_copy):
         path = content_copy / "target_profiles.yaml"
-        first_tube = next(l for l in path.read_text().splitlines() if l.strip().startswith("- {tube: "))
+        first_tube = next(line for line in path.read_text().splitlines() if line.strip().startswith("- {tube: "))
         tube_name = first_tube.split("tube: ")[1].split(",")[0]
         replace_in(path, f"tube: {tube_name},", "tube: sujetInexistant,")
 
@@ -159,7 +161,8 @@ class TestBrokenFilesAreRefused:
         path = content_copy / "target_profiles.yaml"
         replace_in(path, "    - threshold: 0\n", "    - threshold: 5\n")
 
-        self.assert_refused(content_copy, "target_profiles.yaml", 5, "palier zéro est obligatoire")
+        self.assert_refused(content_copy, "target_profiles.yaml", line_of(path, "- id: tp-rentree-6e"),
+                            "palier zéro est obligatoire")
 
     def test_invalid_yaml_names_the_line(self, db, content_copy):
         path = content_copy / "competences" / "1.1.yaml"
@@ -426,3 +429,65 @@ class TestAttachments:
             """)
 
         assert any("chal-essai" in message and words in message for message in refusal(content_copy))
+
+
+class TestBadges:
+    """Badges are defined with their parcours; a broken one names the file, the line and the badge."""
+
+    def test_the_parcours_carry_badges_for_french_pupils(self, referential):
+        profiles = referential.target_profiles
+        all_badges = [badge for profile in profiles.values() for badge in profile.badges]
+        assert len(all_badges) >= 8
+        assert any(profile.badges for profile in profiles.values() if profile.category == "BACK_TO_SCHOOL")
+        assert any(profile.badges for profile in profiles.values() if profile.category == "SUBJECT")
+        titles = {badge.title for badge in all_badges}
+        assert {"Sécurité numérique", "Recherche d'information", "Bureautique"} <= titles
+        for badge in all_badges:
+            assert badge.criteria and badge.alt_message and badge.message
+            image = Path(settings.BASE_DIR) / "static" / badge.image_src
+            assert image.exists() and "<title>" in image.read_text(), badge.key
+
+    def test_a_capped_tubes_criterion_keeps_the_tubes_up_to_its_level(self, referential):
+        badge = next(b for b in referential.target_profiles["tp-rentree-3e"].badges if b.key == "rentree-3e-securite")
+        assert badge.criteria[0].scope == "CappedTubes" and badge.criteria[0].threshold == 60
+        assert ("tube-hameconnage", 3) in badge.criteria[0].capped_tubes
+
+    @pytest.mark.parametrize("old, new, words", [
+        ("tubes: [{tube: hameconnage, level: 3}", "tubes: [{tube: sujetInexistant, level: 3}",
+         "badge « rentree-3e-securite » : sujet « sujetInexistant » inconnu"),
+        ("tubes: [{tube: hameconnage, level: 3}", "tubes: [{tube: hameconnage, level: 5}",
+         "badge « rentree-3e-securite » : le niveau 5 du sujet « hameconnage » dépasse celui du parcours (3)"),
+        ("tubes: [{tube: hameconnage, level: 3}", "tubes: [{tube: motdepasse, level: 3}",
+         "badge « rentree-3e-securite » : le sujet « motdepasse » n'est pas dans le parcours"),
+    ])
+    def test_a_criterion_on_a_tube_the_parcours_does_not_reach_is_refused(self, db, content_copy, old, new, words):
+        path = content_copy / "target_profiles.yaml"
+        replace_in(path, old, new)
+
+        # The error points to the criterion, its « - scope: CappedTubes » three lines above its tubes.
+        TestBrokenFilesAreRefused().assert_refused(content_copy, "target_profiles.yaml", line_of(path, new) - 3, words)
+
+    def test_a_badge_without_criterion_is_refused(self, db, content_copy):
+        path = content_copy / "target_profiles.yaml"
+        replace_in(path, "        - {scope: CampaignParticipation, threshold: 70}\n    - key: rentree-3e-securite",
+                   "    - key: rentree-3e-securite")
+        replace_in(path, "      criteria:\n    - key: rentree-3e-securite", "    - key: rentree-3e-securite")
+
+        TestBrokenFilesAreRefused().assert_refused(
+            content_copy, "target_profiles.yaml", line_of(path, "- key: rentree-3e-certification"),
+            "badge « rentree-3e-certification » : au moins un critère est obligatoire",
+        )
+
+    def test_a_first_skill_stage_is_loaded_second(self, db, content_copy):
+        path = content_copy / "target_profiles.yaml"
+        replace_in(path, "  stages: *quatre-bandes\n  badges:\n    - key: rentree-3e-certification",
+                   "  stages:\n    - {threshold: 0, title: Départ, message: On commence}\n"
+                   "    - {threshold: 50, title: Moitié, message: La moitié}\n"
+                   "    - {first_skill: true, title: Premier acquis, message: Un acquis}\n"
+                   "  badges:\n    - key: rentree-3e-certification")
+        load_content(content_copy)
+
+        stages = get_content().target_profiles["tp-rentree-3e"].stages
+        assert [(s.title, s.is_first_skill, s.threshold) for s in stages] == [
+            ("Départ", False, 0), ("Premier acquis", True, None), ("Moitié", False, 50),
+        ]

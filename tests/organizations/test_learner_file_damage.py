@@ -10,9 +10,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from demo.siecle import generated_students, siecle_xml
 from organizations import learner_import
 from organizations.models import LearnerImport, OrganizationLearner
-from pixorga.demo_siecle import generated_students, siecle_xml
 from tests.utils import text
 
 UAI = "0751234A"

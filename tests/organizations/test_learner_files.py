@@ -10,10 +10,15 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from demo.siecle import SiecleStudent, generated_students, siecle_xml
 from organizations.learner_files import (
-    MAX_FILE_SIZE, MAX_PROBLEMS, FileProblem, LearnerFileError, LearnerRow, parse_learner_file,
+    MAX_FILE_SIZE,
+    MAX_PROBLEMS,
+    FileProblem,
+    LearnerFileError,
+    LearnerRow,
+    parse_learner_file,
 )
-from pixorga.demo_siecle import SiecleStudent, generated_students, siecle_xml
 
 # The real-format samples of 1024pix/pix; their README.md says what each must give.
 # Copies of ../shared/data/siecle (the public fixtures of 1024pix/pix), README included.

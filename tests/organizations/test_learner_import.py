@@ -13,12 +13,12 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from demo.siecle import SiecleStudent, generated_students, siecle_xml
+from lib.heartbeat import DEAD_AFTER
+from lib.models import WorkerHeartbeat
 from organizations.learner_import import CHUNK_SIZE, STALE_AFTER, learner_import_request, learner_import_run
 from organizations.learners import LearnerError
 from organizations.models import LearnerImport, OrganizationLearner
-from pixorga.demo_siecle import SiecleStudent, generated_students, siecle_xml
-from pixorga.heartbeat import DEAD_AFTER
-from pixorga.models import WorkerHeartbeat
 from tests.factories import LearnerFactory, ParticipationFactory
 
 SAMPLES = Path(__file__).parent / "siecle"

@@ -20,13 +20,6 @@ HEADER = ["Classe", "Nom", "Prénom", "Identifiant", "Mot de passe"]
 
 
 @pytest.fixture
-def managing_school(school):
-    school.is_managing_students = True
-    school.save()
-    return school
-
-
-@pytest.fixture
 def class_3e_a(managing_school, other_school):
     """3e A: Zoé Abel and Hélène N’Diaye without account, Léo Durand whose `leo.durand0202` is
     someone else's, Inès Martin with a username, Élodie Bernard with an e-mail, a pupil who

@@ -15,16 +15,9 @@ from organizations import learner_logins
 from organizations.learner_logins import learner_logins_request, learner_logins_run
 from organizations.models import LoginGeneration, OrganizationLearner
 from organizations.tasks import sweep_login_generations
-from pixorga.erasure import learner_erase
+from privacy.erasure import learner_erase
 from tests.factories import LearnerFactory, UserFactory
 from tests.utils import text
-
-
-@pytest.fixture
-def managing_school(school):
-    school.is_managing_students = True
-    school.save()
-    return school
 
 
 @pytest.fixture

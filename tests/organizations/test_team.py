@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from organizations.models import Invitation, Membership, Role, hash_invitation_token
-from tests.utils import text
 from tests.factories import InvitationFactory, MembershipFactory, UserFactory
+from tests.utils import text
 
 
 def invite(client, emails, capture):
@@ -164,8 +164,8 @@ class TestJoining:
         url = reverse("orga:invitation", args=["tok"])
 
         assert "Vous êtes invité(e) à rejoindre l'organisation Collège Victor Hugo" in text(client.get(url))
-        response = client.post(url, {
-            "action": "signup", "first_name": "Rosa", "last_name": "Parks",
+        response = client.post(reverse("orga:invitation_signup", args=["tok"]), {
+            "first_name": "Rosa", "last_name": "Parks",
             "password": "Motdepasse1", "accept_terms": "on",
         })
 
@@ -178,8 +178,8 @@ class TestJoining:
 
     def test_an_invitation_joins_as_member_when_the_school_has_an_admin(self, client, correspondent, school):
         InvitationFactory(organization=school, email="prof@college.test", token="tok")
-        client.post(reverse("orga:invitation", args=["tok"]), {
-            "action": "signup", "first_name": "Rosa", "last_name": "Parks",
+        client.post(reverse("orga:invitation_signup", args=["tok"]), {
+            "first_name": "Rosa", "last_name": "Parks",
             "password": "Motdepasse1", "accept_terms": "on",
         })
 
@@ -187,8 +187,8 @@ class TestJoining:
 
     def test_a_weak_password_is_refused_and_nothing_is_created(self, client, school):
         InvitationFactory(organization=school, email="prof@college.test", token="tok")
-        response = client.post(reverse("orga:invitation", args=["tok"]), {
-            "action": "signup", "first_name": "Rosa", "last_name": "Parks",
+        response = client.post(reverse("orga:invitation_signup", args=["tok"]), {
+            "first_name": "Rosa", "last_name": "Parks",
             "password": "court", "accept_terms": "on",
         })
 
@@ -200,7 +200,7 @@ class TestJoining:
         user = UserFactory(email="prof@college.test")
         InvitationFactory(organization=school, email="prof@college.test", token="tok")
 
-        response = client_of(user).post(reverse("orga:invitation", args=["tok"]), {"action": "accept"})
+        response = client_of(user).post(reverse("orga:invitation_accept", args=["tok"]))
 
         assert response.status_code == 302
         assert Membership.objects.filter(user=user, organization=school).exists()
@@ -209,7 +209,7 @@ class TestJoining:
         intruder = UserFactory(email="intrus@example.test")
         InvitationFactory(organization=school, email="prof@college.test", token="tok")
 
-        response = client_of(intruder).post(reverse("orga:invitation", args=["tok"]), {"action": "accept"})
+        response = client_of(intruder).post(reverse("orga:invitation_accept", args=["tok"]))
 
         assert "une autre adresse e-mail" in text(response)
         assert not Membership.objects.filter(user=intruder).exists()
@@ -239,8 +239,8 @@ class TestJoining:
         UserFactory(email="prof@college.test")
         InvitationFactory(organization=school, email="prof@college.test", token="tok")
 
-        response = client.post(reverse("orga:invitation", args=["tok"]), {
-            "action": "signup", "first_name": "Rosa", "last_name": "Parks",
+        response = client.post(reverse("orga:invitation_signup", args=["tok"]), {
+            "first_name": "Rosa", "last_name": "Parks",
             "password": "Motdepasse1", "accept_terms": "on",
         })
 

@@ -4,8 +4,8 @@ import re
 
 from django.urls import reverse
 
+from demo.pupils import right_answer, wrong_answer
 from learning_content.repository import get_content
-from pixorga.demo_pupils import right_answer, wrong_answer
 
 
 def as_form(challenge, value) -> dict:

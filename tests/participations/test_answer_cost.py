@@ -9,7 +9,6 @@ from learning_content.repository import get_content
 from participations.models import CampaignParticipation
 
 from .student import correct_form, current_challenge_id, wrong_form
-from .test_student_flow import evaluation  # noqa: F401 (fixture)
 
 
 def statements(captured) -> list[str]:
@@ -17,7 +16,7 @@ def statements(captured) -> list[str]:
     return [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
 
 
-def test_an_answer_costs_eight_statements_and_the_next_challenge_four(client_of, student, evaluation):  # noqa: F811
+def test_an_answer_costs_eight_statements_and_the_next_challenge_four(client_of, student, evaluation):
     client = client_of(student)
     client.post(reverse("participations:start", args=[evaluation.code]))
     assessment_id = CampaignParticipation.objects.get().assessment_id

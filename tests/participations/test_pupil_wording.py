@@ -3,7 +3,6 @@ numbering of the questions, checkpoint titles without Markdown, tutorial duratio
 
 import re
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,16 +10,11 @@ from assessments import services as assessment_services
 from assessments.models import Assessment, KnowledgeElement
 from learning_content.repository import get_content
 from participations.models import CampaignParticipation
+from participations.services import participation_complete
 from tests.factories import CampaignFactory, ParticipationFactory
 from tests.utils import text
 
 from .student import current_challenge_id
-
-
-@pytest.fixture
-def evaluation(school, teacher, referential):
-    return CampaignFactory(organization=school, creator=teacher, type="ASSESSMENT", target_profile_id="tp-rentree-3e",
-                           title="Parcours de rentrée 3e", name="3e A - Rentrée")
 
 
 def finished(evaluation, student, *, validated_share):
@@ -39,7 +33,8 @@ def finished(evaluation, student, *, validated_share):
             status="validated" if proved else "invalidated", source="direct",
             earned_pix=skill.pix_value if proved else 0, created_at=timezone.now(),
         )
-    ParticipationFactory(campaign=evaluation, user=student, status="TO_SHARE", assessment=assessment)
+    ParticipationFactory(campaign=evaluation, user=student, status="STARTED", assessment=assessment)
+    participation_complete(assessment=assessment, now=assessment.completed_at)
     return reverse("participations:results", args=[evaluation.code])
 
 

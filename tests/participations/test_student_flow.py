@@ -4,23 +4,12 @@ from django.utils import timezone
 
 from assessments.models import Answer, Assessment, KnowledgeElement
 from campaigns.models import Campaign
-from participations.models import CampaignParticipation, KnowledgeElementSnapshot
 from learning_content.repository import get_content
+from participations.models import CampaignParticipation, KnowledgeElementSnapshot
 from tests.factories import CampaignFactory, UserFactory
 from tests.utils import text
 
 from .student import answer_all, correct_form, current_challenge_id
-
-
-@pytest.fixture
-def evaluation(school, teacher, referential):
-    return CampaignFactory(organization=school, creator=teacher, type="ASSESSMENT", target_profile_id="tp-rentree-3e",
-                           title="Parcours de rentrée 3e", name="3e A - Rentrée")
-
-
-@pytest.fixture
-def collection(school, teacher):
-    return CampaignFactory(organization=school, creator=teacher, name="3e A - Collecte")
 
 
 def test_the_code_is_case_and_space_insensitive(client, evaluation):

@@ -13,6 +13,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "a" * 20 + "B" * 20 + "0123456789-production",
     "ALLOWED_HOSTS": "pix-orga.example.fr",
     "DATABASE_URL": "sqlite:////tmp/unused.sqlite3",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
     "PATH": os.environ["PATH"],
 }
 
@@ -47,6 +48,24 @@ def test_production_without_allowed_hosts_refuses_to_start():
 
     assert result.returncode != 0
     assert "ALLOWED_HOSTS is not set" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["DATABASE_URL", "REDIS_URL"])
+def test_production_without_its_database_or_broker_refuses_to_start(name):
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != name}
+
+    result = run_manage("check", env=env)
+
+    assert result.returncode != 0
+    assert f"{name} not set" in result.stderr
+
+
+def test_the_embedded_mode_starts_without_database_nor_broker_when_asked_for():
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key not in ("DATABASE_URL", "REDIS_URL")}
+
+    result = run_manage("check", env={**env, "PIXORGA_EMBEDDED": "1"})
+
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_docker_compose_runs_web_worker_postgres_and_redis_with_the_settings_names():

@@ -13,8 +13,8 @@ from django.utils import timezone
 from analysis.models import ExportJob
 from assessments.models import Assessment
 from learning_content.models import TargetProfile
+from lib.sealed import seal
 from organizations.models import LoginGeneration, Membership, Role
-from pixorga.sealed import seal
 from tests.factories import (
     CampaignFactory,
     InvitationFactory,
@@ -60,6 +60,8 @@ def pupil_code(anonymous=LOGIN):
 # name: (method, kwargs builder, expected per role)
 MATRIX = {
     "orga:invitation": ("get", lambda w: {"token": w.token}, {role: OK for role in ROLES}),
+    "orga:invitation_signup": ("post", lambda w: {"token": w.token}, {role: OK for role in ROLES}),
+    "orga:invitation_accept": ("post", lambda w: {"token": w.token}, {role: OK for role in ROLES}),
     "orga:member_role": ("post", lambda w: {"membership_id": w.member_membership.pk}, admin_only()),
     "orga:member_remove": ("get", lambda w: {"membership_id": w.member_membership.pk}, admin_only()),
     "orga:invitation_resend": ("post", lambda w: {"invitation_id": w.invitation.pk}, admin_only()),
@@ -113,9 +115,9 @@ def parameterized_url_names():
                 if pattern.namespace in EXCLUDED_NAMESPACES:
                     continue
                 walk(pattern.url_patterns, pattern.namespace or namespace)
-            elif isinstance(pattern, URLPattern) and pattern.name and pattern.pattern.converters:
-                if pattern.name not in EXCLUDED_NAMES:
-                    names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            elif (isinstance(pattern, URLPattern) and pattern.name and pattern.pattern.converters
+                  and pattern.name not in EXCLUDED_NAMES):
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
 
     walk(get_resolver().url_patterns, None)
     return names

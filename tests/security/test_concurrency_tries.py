@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Assessment, KnowledgeElement
+from demo.pupils import take_test
 from participations.models import CampaignParticipation
 from participations.services import participation_join, participation_share
-from pixorga.demo_pupils import take_test
 from tests.factories import CampaignFactory, UserFactory
 
 from .test_concurrency import ROUNDS, post, race, redirects, signed_in

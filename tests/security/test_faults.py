@@ -13,20 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from analysis.models import CampaignAnalysis, ExportJob, JobStatus
+from demo.siecle import generated_students, siecle_xml
 from organizations.models import Invitation, LearnerImport
 from participations.models import CampaignParticipation
 from pixorga.celery import app as celery_app
-from pixorga.demo_siecle import generated_students, siecle_xml
 from pixorga.sweep import requeue_stale_jobs
-from tests.factories import CampaignFactory
 from tests.participations.student import answer_all
 from tests.utils import text
-
-
-@pytest.fixture
-def evaluation(school, teacher, referential):
-    return CampaignFactory(organization=school, creator=teacher, type="ASSESSMENT",
-                           target_profile_id="tp-rentree-3e", name="3e A - Rentrée")
 
 
 def test_with_redis_down_pupils_still_answer_and_send_and_the_sweep_catches_up(
@@ -37,7 +30,7 @@ def test_with_redis_down_pupils_still_answer_and_send_and_the_sweep_catches_up(
     participation = CampaignParticipation.objects.get()
     answers = answer_all(client, participation.assessment_id)
 
-    with caplog.at_level(logging.ERROR, logger="pixorga.queue"), django_capture_on_commit_callbacks(execute=True):
+    with caplog.at_level(logging.ERROR, logger="lib.queue"), django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("participations:results", args=[evaluation.code]))
 
     assert answers > 0

@@ -21,7 +21,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from campaigns.models import Campaign
 from learning_content.repository import get_content
@@ -181,13 +182,6 @@ def email_collection(school, teacher):
                            external_id_label="E-mail académique", external_id_type="EMAIL")
 
 
-@pytest.fixture
-def evaluation(school, teacher, referential):
-    return CampaignFactory(organization=school, creator=teacher, type="ASSESSMENT",
-                           target_profile_id="tp-rentree-3e", title="Parcours de rentrée 3e",
-                           name="3e A - Rentrée")
-
-
 def shared(campaign, mastery, **user_fields):
     participation = ParticipationFactory(
         campaign=campaign, user=UserFactory(**user_fields), status="SHARED", mastery_rate=Decimal(mastery),
@@ -319,7 +313,9 @@ def test_invitation_join_form_never_answers_500(client, school, student, data, s
     else:
         client.logout()
 
-    assert_no_server_error(client.post(reverse("orga:invitation", args=[token]), data))
+    # One view per button: "accept" posts to its own address, the sign-up form to another.
+    name = "orga:invitation_accept" if data.get("action") == "accept" else "orga:invitation_signup"
+    assert_no_server_error(client.post(reverse(name, args=[token]), data))
 
 
 # --- campaigns (teacher) ----------------------------------------------------------------------

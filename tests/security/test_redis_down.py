@@ -5,22 +5,15 @@ process's memory with one warning line, jobs asked for wait in their rows, and /
 
 import logging
 
-import pytest
 from django.db import OperationalError, connection
 from django.urls import reverse
 
 from analysis.models import ExportJob, JobStatus
 from participations.models import CampaignParticipation
 from tests.conftest import PASSWORD
-from tests.factories import CampaignFactory, ParticipationFactory
+from tests.factories import ParticipationFactory
 from tests.participations.student import answer_all, current_challenge_id
 from tests.utils import text
-
-
-@pytest.fixture
-def evaluation(school, teacher, referential):
-    return CampaignFactory(organization=school, creator=teacher, type="ASSESSMENT",
-                           target_profile_id="tp-rentree-3e", name="3e A - Rentrée")
 
 
 def test_a_pupil_signs_in_joins_answers_and_sends_his_results_with_redis_down(
@@ -49,7 +42,7 @@ def test_a_pupil_signs_in_joins_answers_and_sends_his_results_with_redis_down(
     assert sent.status_code == 302
     participation.refresh_from_db()
     assert participation.status == "SHARED"
-    warnings = [r for r in caplog.records if r.name == "pixorga.cache" and r.levelno == logging.WARNING]
+    warnings = [r for r in caplog.records if r.name == "lib.cache" and r.levelno == logging.WARNING]
     assert len(warnings) == 1, [r.getMessage() for r in warnings]
     assert "unreachable" in warnings[0].getMessage()
 

@@ -23,9 +23,9 @@ from analysis.analysis_tasks import campaign_analysis_compute, compute_campaign_
 from analysis.export_tasks import build_export
 from analysis.models import CampaignAnalysis, ExportJob, JobStatus
 from bench.generate import generate
+from lib.heartbeat import BEAT_SECONDS, DEAD_AFTER
+from lib.models import WorkerHeartbeat
 from pixorga.celery import app as celery_app
-from pixorga.heartbeat import BEAT_SECONDS, DEAD_AFTER
-from pixorga.models import WorkerHeartbeat
 from pixorga.sweep import requeue_stale_jobs
 from tests.conftest import start_worker, stop_worker, wait_for
 

@@ -151,7 +151,7 @@ def export_build(*, job_id: int, clock=timezone.now) -> str:
 def _write(job, temporary: Path) -> int:
     campaign = job.campaign
     with translation.override(settings.LANGUAGE_CODE):
-        layout = exports.campaign_layout(campaign, get_content(), max_level=settings.PIX_MAX_REACHABLE_LEVEL)
+        layout = exports.campaign_layout(campaign, get_content(), max_level=settings.MAX_REACHABLE_LEVEL)
         ExportJob.objects.filter(pk=job.pk).update(rows_total=exports.export_row_count(campaign, job.divisions))
         writer = exports.WRITERS[job.format](temporary)
         rows = 0

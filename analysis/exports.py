@@ -107,7 +107,7 @@ class Layout:
     badges: tuple[tuple[str, str], ...] = ()
     competences: tuple[SkillGroup, ...] = ()
     areas: tuple[SkillGroup, ...] = ()
-    max_level: int = 5
+    max_level: int = 7
     # A SCO school managing its pupils: the `Classe` column (§9.0).
     with_division: bool = False
 
@@ -259,12 +259,13 @@ def _collection_cells(layout: Layout, participant: Participant) -> list:
 
 
 def evaluation_progression(knowledge, *, target_skill_ids: frozenset[str], completed: bool,
-                           assessment_started_at: datetime | None, improving: bool) -> Decimal | int:
+                           assessment_started_at: datetime | None) -> Decimal | int:
     """§6 "% de progression" of a participation not sent: 1 once the test is over, else the
-    target skills tested (after the 4-day rule of a retry) over the target skills, 3 decimals."""
+    target skills tested (after the 4-day rule of every campaign test, §4.2) over the target
+    skills, 3 decimals."""
     if completed:
         return 1
-    if improving and assessment_started_at is not None:
+    if assessment_started_at is not None:
         knowledge = algorithm.usable_for_campaign(
             knowledge, assessment_started_at=assessment_started_at, improving=True
         )
@@ -311,7 +312,6 @@ _FIELDS = (
     "pk", "user_id", "organization_learner__last_name", "organization_learner__first_name",
     "organization_learner__division", "participant_external_id", "status", "created_at",
     "shared_at", "mastery_rate", "pix_score", "is_certifiable", "assessment__state", "assessment__created_at",
-    "assessment__is_improving",
 )
 
 
@@ -379,7 +379,6 @@ def _participants(chunk: list[dict], layout: Layout) -> list[Participant]:
                 live.get(row["user_id"], ()), target_skill_ids=layout.target_skill_ids,
                 completed=shared or row["assessment__state"] == Assessment.State.COMPLETED,
                 assessment_started_at=row["assessment__created_at"],
-                improving=bool(row["assessment__is_improving"]),
             )
         participants.append(Participant(
             last_name=row["organization_learner__last_name"], first_name=row["organization_learner__first_name"],

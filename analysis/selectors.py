@@ -324,7 +324,7 @@ def decorate_profile_rows(rows):
         if row.pk in snapshots:
             scores = scoring.competence_scores(
                 content, list(algorithm.latest_per_skill(knowledge_from_snapshot(snapshots[row.pk])).values()),
-                max_level=settings.PIX_MAX_REACHABLE_LEVEL,
+                max_level=settings.MAX_REACHABLE_LEVEL,
             )
             row.certifiable_competences = scoring.certifiable_competence_count(scores)
     return rows

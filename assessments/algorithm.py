@@ -8,7 +8,7 @@ same question.
 """
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -110,6 +110,25 @@ def knowledge_for_test(
         latest.values(), assessment_started_at=started_at, improving=True
     )}
     return {skill_id: element for skill_id, element in latest.items() if skill_id in kept}
+
+
+def forgets_old_failures(*, is_campaign: bool, is_improving: bool) -> bool:
+    """§4.2: Pix's campaign data fetcher always asks for the improving filter, so every
+    campaign assessment, a first participation included, forgets failures older than the
+    delay; a competence evaluation does only when it improves."""
+    return is_campaign or is_improving
+
+
+def direct_outcomes(content, tested: Mapping[str, tuple[str, str]], *,
+                    target_skill_ids: frozenset[str]) -> list[tuple[int, bool]]:
+    """The (skill level, validated) pairs the level estimate reads (§5), from the tested skills
+    (skill id → (status, source)): the direct answers on the test's target skills only; another
+    parcours' answers say nothing of where this test should start."""
+    return [
+        (content.skills[skill_id].level, status == VALIDATED)
+        for skill_id, (status, source) in tested.items()
+        if source == DIRECT and skill_id in target_skill_ids and skill_id in content.skills
+    ]
 
 
 def success_probability(level: float, difficulty: float) -> float:

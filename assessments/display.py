@@ -1,7 +1,11 @@
 """How answers read for a student: the answer he gave and the expected one, in words."""
 
+import random
+
+from django.urls import reverse
 from django.utils.text import Truncator
 
+from learning_content import attachments
 from lib.markdown import markdown_text
 
 SUMMARY_LENGTH = 90
@@ -10,6 +14,17 @@ SUMMARY_LENGTH = 90
 def instruction_summary(challenge) -> str:
     """The challenge in a line (a checkpoint's titles): its instruction's words, no Markdown."""
     return Truncator(markdown_text(challenge.instruction)).chars(SUMMARY_LENGTH)
+
+
+def shuffled_proposals(challenge, *, assessment_id: int) -> list[tuple[int, str]]:
+    """A QCU's or QCM's proposals as (number, text), in the order this pupil sees them:
+    shuffled per assessment and challenge (as Pix's `shuffled` challenges), the same at each
+    reload, so that the key's position tells nothing. The numbers stay the référentiel's:
+    checking and the checkpoint do not depend on the order shown."""
+    numbered = list(enumerate(challenge.proposals, start=1))
+    # A string seed is hashed with SHA-512: the same order in every process.
+    random.Random(f"{assessment_id}:{challenge.id}").shuffle(numbered)
+    return numbered
 
 
 def _proposal(challenge, number) -> str:
@@ -75,3 +90,36 @@ def typed_values(challenge, value) -> dict:
     if challenge.type.startswith("QROCM"):
         return {"choices": set(), "fields": dict(value)}
     return {"choices": set(), "fields": {item["key"]: str(value) for item in challenge.inputs[:1]}}
+
+
+def _attachment_table(challenge):
+    data = challenge.attachment
+    return data["name"], tuple(tuple(row) for row in data["rows"])
+
+
+def attachment_links(challenge, *, assessment_id: int) -> list[dict]:
+    """The challenge's file in each format, with what a download link must say: its name,
+    format and size."""
+    if not challenge.attachment:
+        return []
+    name, rows = _attachment_table(challenge)
+    links = []
+    for extension in attachments.formats_of(name):
+        filename = f"{attachments.stem(name)}.{extension}"
+        links.append({
+            "url": reverse("assessments:attachment", args=[assessment_id, filename]), "filename": filename,
+            "format": attachments.FORMATS[extension][0],
+            "size": attachments.size_label(len(attachments.render(name, rows, extension))),
+        })
+    return links
+
+
+def attachment_file(challenge, filename: str) -> tuple[bytes, str] | None:
+    """(content, content type) of the challenge's file under that name, else None."""
+    if challenge is None or not challenge.attachment:
+        return None
+    name, rows = _attachment_table(challenge)
+    wanted_stem, _dot, extension = filename.rpartition(".")
+    if wanted_stem != attachments.stem(name) or extension not in attachments.FORMATS:
+        return None
+    return attachments.render(name, rows, extension), attachments.FORMATS[extension][1]

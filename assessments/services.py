@@ -107,7 +107,9 @@ def _progress_from_rows(assessment) -> dict:
     knowledge = [(row["assessment_id"], element) for row, element in zip(rows, _knowledge_from_rows(rows))]
     return progress.progress_from(
         answered, knowledge, assessment_id=assessment.pk, started_at=assessment.created_at,
-        improving=assessment.is_improving,
+        improving=algorithm.forgets_old_failures(
+            is_campaign=assessment.type == Assessment.Type.CAMPAIGN, is_improving=assessment.is_improving
+        ),
     )
 
 
@@ -128,17 +130,14 @@ def users_knowledge_elements(user_ids, skill_ids) -> dict[int, list[algorithm.Kn
 
 def _choose_next(content, assessment, state):
     tested = progress.tested_skills(state)
+    targets = target_skill_ids(content, assessment)
     last_challenge = content.challenges.get(state["answered"][-1]) if state["answered"] else None
     return algorithm.next_challenge(
         content,
-        target_skill_ids=target_skill_ids(content, assessment),
+        target_skill_ids=targets,
         answered_challenge_ids=set(state["answered"]),
         tested_skill_ids=set(tested),
-        direct_outcomes=[
-            (content.skills[skill_id].level, status == algorithm.VALIDATED)
-            for skill_id, (status, source) in tested.items()
-            if source == algorithm.DIRECT and skill_id in content.skills
-        ],
+        direct_outcomes=algorithm.direct_outcomes(content, tested, target_skill_ids=targets),
         last_answer_timed=bool(last_challenge and last_challenge.is_timed),
         seed=assessment.pk,
     )

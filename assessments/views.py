@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,9 @@ from learning_content.repository import get_content
 from . import retries, services
 from .display import (
     answer_from_form,
+    attachment_file,
+    attachment_links,
+    shuffled_proposals,
     typed_values,
 )
 from .models import Answer, Assessment
@@ -48,6 +51,8 @@ def _render_challenge(request, assessment, current, *, error=None, typed=None, s
     context = {
         "assessment": assessment, "challenge": current, "error": error,
         "typed": typed_values(current, typed),
+        "proposals": shuffled_proposals(current, assessment_id=assessment.pk),
+        "attachments": attachment_links(current, assessment_id=assessment.pk),
         "position": answered % CHECKPOINT_EVERY + 1, "block_size": CHECKPOINT_EVERY,
     }
     if current.is_timed and assessment.current_challenge_started_at is None:
@@ -105,6 +110,22 @@ def _empty_message(current):
 
 
 @login_required
+def attachment(request, assessment_id, filename):
+    """The file of the question being asked, to the pupil it is asked to only: before, it
+    would show the question's data ahead of time; after, the test has moved on. A file of
+    another question, another pupil or a finished test is a 404."""
+    assessment = _own_assessment(request, assessment_id)
+    file = attachment_file(get_content().challenges.get(assessment.current_challenge_id), filename)
+    if file is None:
+        raise Http404
+    content, content_type = file
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
 @require_POST
 def start_timer(request, assessment_id):
     """"Commencer l'épreuve"."""
@@ -131,7 +152,7 @@ def profile(request):
     data = profile_with_actions(
         get_content(), services.user_knowledge_elements(request.user.pk),
         started_ids=started_competence_ids(request.user), now=timezone.now(),
-        max_level=settings.PIX_MAX_REACHABLE_LEVEL,
+        max_level=settings.MAX_REACHABLE_LEVEL,
     )
     return render(request, "assessments/profile.html", {"profile": data})
 
@@ -173,7 +194,7 @@ def competence_result(request, competence_id):
     if competence is None:
         return redirect("assessments:profile")
     knowledge = services.user_knowledge_elements(request.user.pk)
-    data = profile_from_knowledge(content, knowledge, max_level=settings.PIX_MAX_REACHABLE_LEVEL)
+    data = profile_from_knowledge(content, knowledge, max_level=settings.MAX_REACHABLE_LEVEL)
     return render(request, "assessments/competence_result.html", {
         "competence": competence, "score": data["scores"][competence_id], "profile": data,
         "action": retries.competence_action(

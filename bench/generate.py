@@ -142,7 +142,7 @@ class _Plan:
                 for _skill, _ok, elements in steps:
                     for element in elements:
                         self.heads[element] = _json_head(element)
-        self.max_pix = (len(content.competences) * settings.PIX_MAX_REACHABLE_LEVEL
+        self.max_pix = (len(content.competences) * settings.MAX_REACHABLE_LEVEL
                         * scoring.PIX_COUNT_BY_LEVEL)
 
     def _challenges_of(self, skill_id):
@@ -167,7 +167,7 @@ class _Plan:
         validated_target = validated & self.target
         scores = scoring.competence_scores(
             self.content, [element for skill_id, element in latest.items() if skill_id in self.target],
-            max_level=settings.PIX_MAX_REACHABLE_LEVEL,
+            max_level=settings.MAX_REACHABLE_LEVEL,
         )
         return {"validated_skills_count": len(validated_target), "pix_score": scoring.pix_score(scores),
                 "mastery_rate": scoring.mastery_rate(validated_target, self.target), "is_certifiable": None}
@@ -178,7 +178,7 @@ class _Plan:
         validated = [skill_id for skill_id, element in latest.items()
                      if element.status == algorithm.VALIDATED]
         scores = scoring.competence_scores(self.content, list(latest.values()),
-                                           max_level=settings.PIX_MAX_REACHABLE_LEVEL)
+                                           max_level=settings.MAX_REACHABLE_LEVEL)
         pix = scoring.pix_score(scores)
         mastery = (Decimal(pix) / Decimal(self.max_pix)).quantize(Decimal("0.0001"), ROUND_HALF_UP)
         return {"validated_skills_count": len(validated), "pix_score": pix, "mastery_rate": mastery,

@@ -61,7 +61,7 @@ class CampaignTextsMixin(forms.Form):
 
 class CampaignCreateForm(CampaignTextsMixin):
     field_order = [
-        "name", "owner", "type", "target_profile", "multiple_sendings", "ask_external_id",
+        "name", "owner", "type", "target_profile", "automatic_sharing", "multiple_sendings", "ask_external_id",
         "external_id_type", "external_id_label", "title", "custom_landing_page_text",
     ]
     type = forms.ChoiceField(
@@ -77,6 +77,15 @@ class CampaignCreateForm(CampaignTextsMixin):
         help_text=_(
             "Avec l'envoi multiple, le participant pourra repasser la campagne 4 jours après l'envoi de ses "
             "résultats, et les envoyer de nouveau en saisissant le code."
+        ),
+    )
+    automatic_sharing = forms.ChoiceField(
+        # Not required: a collection of profiles, or a form posted without it, sends nothing by itself.
+        label=_("Envoi automatique des résultats"), choices=YES_NO, initial="0", widget=forms.RadioSelect,
+        required=False,
+        help_text=_(
+            "Si oui, les résultats sont envoyés dès la fin du parcours, sans que le participant ait à cliquer "
+            "sur « J'envoie mes résultats »."
         ),
     )
     ask_external_id = forms.ChoiceField(
@@ -131,6 +140,7 @@ class CampaignCreateForm(CampaignTextsMixin):
             "title": data["title"], "custom_landing_page_text": data["custom_landing_page_text"],
             "external_id_label": data["external_id_label"], "external_id_type": data["external_id_type"],
             "multiple_sendings": data["multiple_sendings"] == "1",
+            "automatic_sharing": data["automatic_sharing"] == "1",
         }
 
 

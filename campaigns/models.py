@@ -37,6 +37,9 @@ class Campaign(models.Model):
     multiple_sendings = models.BooleanField(_("envoi multiple"), default=False)
     # The classes allowed to join (a school managing its pupils); empty: every pupil of the school.
     divisions = models.JSONField(_("classes autorisées"), default=list, blank=True)
+    # Pupils forget « J'envoie mes résultats » (Pix PR #12668): the results may be sent as
+    # soon as the test is over. Off by default, as in Pix.
+    automatic_sharing = models.BooleanField(_("envoi automatique des résultats"), default=False)
     creator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_campaigns")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -25,7 +25,7 @@ def _check_owner(organization, owner):
 def campaign_create(
     *, organization, creator, owner, name: str, type: str, target_profile=None, title: str = "",
     custom_landing_page_text: str = "", external_id_label: str = "", external_id_type: str = "",
-    multiple_sendings: bool = False, code_generator=generate_code,
+    multiple_sendings: bool = False, automatic_sharing: bool = False, code_generator=generate_code,
 ) -> Campaign:
     """Create a campaign with a fresh code. A drawn code already taken is drawn again (the
     unique constraint decides, so two concurrent creations can never share a code)."""
@@ -38,7 +38,8 @@ def campaign_create(
     if type == Campaign.Type.ASSESSMENT and (target_profile is None or target_profile.is_outdated):
         raise CampaignError("TARGET_PROFILE_IS_REQUIRED", field="target_profile")
     if type == Campaign.Type.PROFILES_COLLECTION:
-        target_profile, title = None, ""
+        # A profile is sent by the pupil when he chooses: there is no test to finish.
+        target_profile, title, automatic_sharing = None, "", False
     external_id_label = external_id_label.strip()
     if external_id_label and external_id_type not in Campaign.ExternalIdType.values:
         raise CampaignError("MISSING_ID_PIX_TYPE", field="external_id_type")
@@ -52,7 +53,7 @@ def campaign_create(
                     custom_landing_page_text=custom_landing_page_text.strip(),
                     external_id_label=external_id_label,
                     external_id_type=external_id_type if external_id_label else "",
-                    multiple_sendings=multiple_sendings, code=code,
+                    multiple_sendings=multiple_sendings, automatic_sharing=automatic_sharing, code=code,
                 )
         except IntegrityError:
             if not Campaign.objects.filter(code=code).exists():

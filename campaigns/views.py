@@ -73,6 +73,7 @@ def _duplicate_initial(request, source_id) -> dict:
         "type": source.type,
         "target_profile": source.target_profile_id or "",
         "multiple_sendings": "1" if source.multiple_sendings else "0",
+        "automatic_sharing": "1" if source.automatic_sharing else "0",
         "ask_external_id": "1" if source.external_id_label else "0",
         "external_id_type": source.external_id_type,
         "external_id_label": source.external_id_label,

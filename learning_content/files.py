@@ -32,7 +32,7 @@ class ContentFileError(Exception):
 # Pix reads solutions, proposals, labels and answer keys as the text written: under these keys
 # a plain `0123`, `1.50`, `yes` or `~` stays that text, not YAML 1.1's octal, float, boolean or
 # null (which would silently change what a pupil must type).
-TEXT_KEYS = frozenset({"proposals", "solution", "solutions", "label", "options", "key"})
+TEXT_KEYS = frozenset({"proposals", "solution", "solutions", "label", "options", "key", "rows"})
 
 
 class _LineLoader(yaml.SafeLoader):

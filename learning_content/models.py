@@ -115,6 +115,8 @@ class Challenge(models.Model):
     illustration_src = models.CharField(max_length=300, blank=True)
     # A text alternative holds everything the picture tells (a pupil must be able to answer from it).
     illustration_alt = models.TextField(blank=True)
+    # A file to open, built from this table: {name, description, rows} (learning_content.attachments).
+    attachment = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.VALIDATED)
 
     class Meta:

@@ -287,6 +287,7 @@ def _parse_challenge(check, challenge, skill_id, claim):
     illustration = challenge.get("illustration") or {}
     if illustration and not (illustration.get("src") and illustration.get("alt")):
         check.error(challenge, "une illustration a une source (src) et une alternative textuelle (alt)")
+    attachment = _attachment(check, challenge)
     shape = _CHALLENGE_SHAPES[kind](check, challenge)
     if shape is None or not claim(challenge, challenge_id):
         return None
@@ -296,8 +297,34 @@ def _parse_challenge(check, challenge, skill_id, claim):
         "proposals": proposals, "inputs": inputs, "solution": solution,
         "tolerances": tolerances, "format": str(challenge.get("format") or ""),
         "timer": timer, "illustration_src": illustration.get("src", ""),
-        "illustration_alt": illustration.get("alt", ""), "status": status,
+        "illustration_alt": illustration.get("alt", ""), "attachment": attachment, "status": status,
     }
+
+
+ATTACHMENT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}\.(csv|xlsx)$")
+
+
+def _attachment(check, challenge) -> dict:
+    """A file to open: a name (`releves-pluie.csv` or `.xlsx`), a description (the link's text
+    alternative) and a table of text cells, its first row the headers."""
+    attachment = challenge.get("attachment")
+    if not attachment:
+        return {}
+    name, description, rows = (
+        attachment.get("name"), attachment.get("description"), attachment.get("rows")
+    ) if isinstance(attachment, dict) else (None, None, None)
+    if not (isinstance(name, str) and ATTACHMENT_NAME.match(name)):
+        check.error(challenge, "une pièce jointe a un nom en minuscules, sans espace, finissant par .csv ou .xlsx")
+        return {}
+    if not (isinstance(description, str) and description.strip()):
+        check.error(challenge, "une pièce jointe a une description (ce qu'elle contient)")
+        return {}
+    if not (isinstance(rows, list) and len(rows) >= 2 and all(
+        isinstance(row, list) and row and all(isinstance(cell, str) for cell in row) for row in rows
+    )):
+        check.error(challenge, "une pièce jointe a des lignes (rows) : des listes de cellules, la première les titres")
+        return {}
+    return {"name": name, "description": description.strip(), "rows": rows}
 
 
 def _tolerances(check, challenge):

@@ -79,6 +79,8 @@ class ChallengeData:
     illustration_src: str
     illustration_alt: str
     status: str
+    # Not compared: challenges are set members (the engine's candidates), a dict is unhashable.
+    attachment: dict = field(default_factory=dict, compare=False)
 
     @property
     def is_timed(self):
@@ -241,7 +243,7 @@ def build_content(version: str | None) -> Content:
             proposals=tuple(row["proposals"]), inputs=tuple(row["inputs"]), solution=row["solution"],
             tolerances=tuple(row["tolerances"]), format=row["format"], timer=row["timer"],
             illustration_src=row["illustration_src"], illustration_alt=row["illustration_alt"],
-            status=row["status"],
+            status=row["status"], attachment=row["attachment"],
         )
         challenges[challenge.id] = challenge
         challenges_by_skill.setdefault(challenge.skill_id, []).append(challenge.id)

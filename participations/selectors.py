@@ -119,7 +119,7 @@ def evaluation_results(participation) -> dict:
 
 def profile_of(participation) -> dict:
     return profile_from_knowledge(
-        get_content(), knowledge_of(participation), max_level=settings.PIX_MAX_REACHABLE_LEVEL
+        get_content(), knowledge_of(participation), max_level=settings.MAX_REACHABLE_LEVEL
     )
 
 
@@ -168,7 +168,7 @@ def student_dashboard(user) -> dict:
         )
     )
     profile = profile_from_knowledge(
-        content, user_knowledge_elements(user.pk), max_level=settings.PIX_MAX_REACHABLE_LEVEL
+        content, user_knowledge_elements(user.pk), max_level=settings.MAX_REACHABLE_LEVEL
     )
     started = started_competence_evaluations(user.pk)
     return {

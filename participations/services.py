@@ -254,6 +254,11 @@ def participation_complete(*, assessment, now) -> None:
         ignore_conflicts=True,
     )
     logger.info("participation %s completed: %s %%, %s badge(s)", participation.pk, percentage, len(won))
+    if participation.campaign.automatic_sharing and participation.deleted_at is None:
+        # Pupils forget « J'envoie mes résultats »: this campaign sends them at once, in the
+        # same transaction (a failure sends nothing and records no answer).
+        logger.info("participation %s shared automatically at completion", participation.pk)
+        participation_share(participation=participation, user=participation.user, now=now)
 
 
 def participation_results(participation, knowledge_elements=None):
@@ -270,7 +275,7 @@ def participation_results(participation, knowledge_elements=None):
         validated_target = validated & target
         scores = scoring.competence_scores(
             content, [ke for skill_id, ke in latest.items() if skill_id in target],
-            max_level=settings.PIX_MAX_REACHABLE_LEVEL,
+            max_level=settings.MAX_REACHABLE_LEVEL,
         )
         return {
             "validated_skills_count": len(validated_target),
@@ -278,9 +283,9 @@ def participation_results(participation, knowledge_elements=None):
             "mastery_rate": scoring.mastery_rate(validated_target, target),
             "is_certifiable": None,
         }
-    scores = scoring.competence_scores(content, list(latest.values()), max_level=settings.PIX_MAX_REACHABLE_LEVEL)
+    scores = scoring.competence_scores(content, list(latest.values()), max_level=settings.MAX_REACHABLE_LEVEL)
     pix = scoring.pix_score(scores)
-    max_pix = len(content.competences) * settings.PIX_MAX_REACHABLE_LEVEL * 8
+    max_pix = len(content.competences) * settings.MAX_REACHABLE_LEVEL * 8
     return {
         "validated_skills_count": len(validated),
         "pix_score": pix,

@@ -276,8 +276,9 @@ INVITATION_VALIDITY_DAYS = env.int("INVITATION_VALIDITY_DAYS", default=7)
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=3 * 365)
 # Export files (pupils' names and results) are deleted this long after they were built.
 EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", default=24)
-# The highest level a competence can reach (the real code's default is 5).
-PIX_MAX_REACHABLE_LEVEL = env.int("PIX_MAX_REACHABLE_LEVEL", default=5)
+# The highest level a competence can reach: 7 as Pix runs in production since 2023 (its code's
+# default is 5); pix totals, levels, certifiability and exports follow it.
+MAX_REACHABLE_LEVEL = env.int("MAX_REACHABLE_LEVEL", default=7)
 
 # Sign-in through the school's ENT (sso/): the GAR over SAML, OIDC providers from the admin.
 PUBLIC_URL = env.str("PUBLIC_URL", default="http://localhost:8000").rstrip("/")

@@ -117,20 +117,20 @@ TARGET = frozenset({"s1", "s2", "s3", "s4"})
 START = at("2024-09-20T08:00:00")
 
 
-@pytest.mark.parametrize("knowledge, completed, improving, expected", [
-    ([], False, False, Decimal("0.000")),
-    ([ke("s1"), ke("s2", "invalidated"), ke("other")], False, False, Decimal("0.500")),
-    ([ke("s1"), ke("s1", "reset")], False, False, Decimal("0.000")),
-    ([ke("s1")], True, False, 1),
-    # A retry forgets the failures older than 4 days, not the successes.
+@pytest.mark.parametrize("knowledge, completed, expected", [
+    ([], False, Decimal("0.000")),
+    ([ke("s1"), ke("s2", "invalidated"), ke("other")], False, Decimal("0.500")),
+    ([ke("s1"), ke("s1", "reset")], False, Decimal("0.000")),
+    ([ke("s1")], True, 1),
+    # Every campaign test forgets the failures older than 4 days, not the successes (§4.2).
     ([ke("s1", created_at=START - timedelta(days=10)), ke("s2", "invalidated", created_at=START - timedelta(days=10)),
-      ke("s3", "invalidated", created_at=START - timedelta(days=2))], False, True, Decimal("0.500")),
+      ke("s3", "invalidated", created_at=START - timedelta(days=2))], False, Decimal("0.500")),
     ([ke("s1", created_at=START - timedelta(days=10)), ke("s2", "invalidated", created_at=START - timedelta(days=10))],
-     False, False, Decimal("0.500")),
+     False, Decimal("0.250")),
 ])
-def test_progression_of_a_participation_not_sent(knowledge, completed, improving, expected):
+def test_progression_of_a_participation_not_sent(knowledge, completed, expected):
     assert exports.evaluation_progression(
-        knowledge, target_skill_ids=TARGET, completed=completed, assessment_started_at=START, improving=improving,
+        knowledge, target_skill_ids=TARGET, completed=completed, assessment_started_at=START,
     ) == expected
 
 
@@ -447,6 +447,17 @@ def test_the_profiles_collection_csv_matches_the_figures_worked_out_by_hand(
         start + '"Abel";"Zoé";"Oui";"02/09/2024 00:30";30;"Non";2;1;12;2;16;0;2',
         start + '"Bernard";"Élodie";"Non"' + ';"NA"' * 10,
     ]) + "\n"
+
+
+def test_the_profiles_collection_csv_caps_levels_and_pix_at_max_reachable_level(
+    collection, teacher, settings, django_capture_on_commit_callbacks,
+):
+    settings.MAX_REACHABLE_LEVEL = 1
+
+    raw = build(collection, teacher, capture=django_capture_on_commit_callbacks).file.read().decode("utf-8")
+
+    # 1.2's 16 pix are capped at level 1 × 8 pix; 1.1 (12 pix) too.
+    assert '"Abel";"Zoé";"Oui";"02/09/2024 00:30";30;"Non";2;1;8;1;8;0;2' in raw
 
 
 def test_the_xlsx_is_the_same_table(evaluation, teacher, django_capture_on_commit_callbacks):

@@ -9,8 +9,11 @@ from assessments.algorithm import (
     RESET,
     VALIDATED,
     KnowledgeElement,
+    direct_outcomes,
+    forgets_old_failures,
     hash_int,
     knowledge_elements_for_answer,
+    knowledge_for_test,
     latest_per_skill,
     next_challenge,
     predicted_level,
@@ -119,7 +122,37 @@ def test_an_improving_student_keeps_validated_skills_and_failures_of_less_than_f
     assert usable == ([element] if kept else [])
 
 
+@pytest.mark.parametrize("is_campaign, is_improving, status, days_before, kept", [
+    # Every campaign test, a first participation too, forgets failures older than 4 days (§4.2).
+    (True, False, INVALIDATED, 4, False),
+    (True, False, INVALIDATED, 3.9, True),
+    (True, False, VALIDATED, 400, True),
+    (True, True, INVALIDATED, 30, False),
+    # A competence evaluation forgets only when it improves ("Retenter").
+    (False, False, INVALIDATED, 30, True),
+    (False, True, INVALIDATED, 30, False),
+    (False, True, VALIDATED, 30, True),
+])
+def test_campaign_tests_always_forget_old_failures(is_campaign, is_improving, status, days_before, kept):
+    improving = forgets_old_failures(is_campaign=is_campaign, is_improving=is_improving)
+    known = knowledge_for_test([ke("@a1", status, days_before=days_before)], started_at=NOW, improving=improving)
+    assert ("@a1" in known) is kept
+
+
 # §5 predicted level
+
+@pytest.mark.parametrize("elements, targets, expected", [
+    ([ke("@web1"), ke("@web2", INVALIDATED)], {"@web1", "@web2"}, [(1, True), (2, False)]),
+    # Another parcours' skill does not move this test's estimate.
+    ([ke("@web1"), ke("@code3")], {"@web1"}, [(1, True)]),
+    # Inferred elements are no answer.
+    ([KnowledgeElement("@web1", VALIDATED, INFERRED, 1.0, "comp-a")], {"@web1"}, []),
+    ([ke("@unknown1")], {"@unknown1"}, []),
+])
+def test_the_level_estimate_reads_the_direct_answers_on_the_target_skills(elements, targets, expected):
+    tested = {element.skill_id: (element.status, element.source) for element in elements}
+    assert direct_outcomes(make_content(), tested, target_skill_ids=frozenset(targets)) == expected
+
 
 @pytest.mark.parametrize("outcomes, level", [
     ([], 3.5),  # the two virtual answers alone balance at mid-scale

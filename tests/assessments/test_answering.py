@@ -1,7 +1,14 @@
 """The answer loop as a pupil lives it (issue 17): every field asked for, stale answers said,
 an archived campaign closed to answers."""
 
+import html
+import io
+import re
+
+import openpyxl
 import pytest
+from django.contrib.staticfiles import finders
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,6 +18,7 @@ from campaigns.models import Campaign
 from campaigns.services import campaign_archive
 from learning_content.repository import get_content
 from participations.models import CampaignParticipation
+from tests.factories import UserFactory
 from tests.participations.student import correct_form, current_challenge_id, wrong_form
 from tests.utils import text
 
@@ -230,3 +238,95 @@ def test_a_competence_evaluation_is_never_closed(client_of, student, referential
     client.post(reverse("assessments:challenge", args=[assessment.pk]), {"challenge_id": challenge_id, "action": "skip"})
 
     assert Answer.objects.filter(assessment=assessment).count() == 1
+
+
+# --- Proposals shuffled per pupil (no cue in the key's position) --------------------------------
+
+def shown_proposals(client, assessment):
+    page = client.get(reverse("assessments:challenge", args=[assessment.pk])).content.decode()
+    return re.findall(r'value="(\d+)"[^>]*>\s*<label class="fr-label" for="proposition-\d+">([^<]*)</label>', page)
+
+
+def test_each_pupil_sees_the_proposals_in_his_own_order_and_the_right_one_is_still_right(
+    client_of, pupil, assessment, evaluation,
+):
+    challenge = next(c for c in sorted(get_content().challenges.values(), key=lambda c: c.id)
+                     if c.type == "QCU" and c.status == "validé" and not c.is_timed and len(c.proposals) >= 4)
+    asking(assessment, challenge)
+    ada_order = shown_proposals(pupil, assessment)
+    assert shown_proposals(pupil, assessment) == ada_order  # the same at each reload
+    bob = UserFactory(first_name="Bob")
+    bob_client = Client()
+    bob_client.force_login(bob)
+    bob_client.post(reverse("participations:start", args=[evaluation.code]))
+    bob_assessment = CampaignParticipation.objects.get(user=bob).assessment
+    asking(bob_assessment, challenge)
+    bob_order = shown_proposals(bob_client, bob_assessment)
+
+    assert sorted(ada_order) == sorted(bob_order) == [(str(n), text_) for n, text_ in
+                                                      enumerate(map(html.escape, challenge.proposals), start=1)]
+    assert [label for _n, label in ada_order] != [label for _n, label in bob_order]
+    key_text = html.escape(challenge.proposals[int(challenge.solution) - 1])
+    number = next(n for n, label in bob_order if label == key_text)
+    post_answer(bob_client, bob_assessment, challenge.id, answer=number)
+    assert Answer.objects.get(assessment=bob_assessment).result == Answer.Result.OK
+    checkpoint = text(bob_client.get(reverse("assessments:checkpoint", args=[bob_assessment.pk])))
+    assert f"La bonne réponse était</dt><dd>{key_text}</dd>" in checkpoint
+    assert f"Votre réponse</dt><dd>{key_text}</dd>" in checkpoint
+
+
+# --- Illustrations and files to open ------------------------------------------------------------
+
+def first_with(predicate):
+    return next(c for c in sorted(get_content().challenges.values(), key=lambda c: c.id)
+                if c.status == "validé" and not c.is_timed and predicate(c))
+
+
+def test_an_illustration_is_shown_from_the_static_files_with_its_text_alternative(pupil, assessment):
+    challenge = asking(assessment, first_with(lambda c: c.illustration_src))
+
+    page = pupil.get(reverse("assessments:challenge", args=[assessment.pk])).content.decode()
+
+    src = f"/static/{challenge.illustration_src}"
+    assert f'src="{src}" alt="{html.escape(challenge.illustration_alt)}"' in page
+    assert finders.find(challenge.illustration_src)
+
+
+def test_every_illustration_of_the_referential_is_a_static_file(referential):
+    missing = [c.id for c in referential.challenges.values() if c.illustration_src and not finders.find(c.illustration_src)]
+    assert not missing
+
+
+def test_a_file_to_open_is_offered_in_csv_and_xlsx_with_format_and_size(pupil, assessment):
+    challenge = asking(assessment, first_with(lambda c: c.attachment and c.attachment["name"].endswith(".csv")))
+    stem = challenge.attachment["name"].removesuffix(".csv")
+
+    page = text(pupil.get(reverse("assessments:challenge", args=[assessment.pk])))
+
+    assert f"Fichier à ouvrir : {html.escape(challenge.attachment['description'])}" in page
+    links = re.findall(r'<a class="fr-link fr-link--download" download href="([^"]+)">Télécharger ([^ ]+) '
+                       r'<span class="fr-link__detail">([A-Z]+) – (\d+ (?:Ko|octets))</span></a>', page)
+    assert [(name, kind) for _url, name, kind, _size in links] == [(f"{stem}.csv", "CSV"), (f"{stem}.xlsx", "XLSX")]
+    csv_file = pupil.get(links[0][0])
+    assert csv_file["Content-Type"] == "text/csv; charset=utf-8"
+    assert f'filename="{stem}.csv"' in csv_file["Content-Disposition"]
+    lines = csv_file.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == ";".join(challenge.attachment["rows"][0]) and len(lines) == len(challenge.attachment["rows"])
+    workbook = openpyxl.load_workbook(io.BytesIO(pupil.get(links[1][0]).content))
+    assert [cell.value for cell in next(workbook.active.iter_rows())] == challenge.attachment["rows"][0]
+    assert workbook.active.max_row == len(challenge.attachment["rows"])
+
+
+def test_a_file_is_given_only_to_the_pupil_on_that_question(client_of, pupil, assessment, evaluation):
+    challenge = asking(assessment, first_with(lambda c: c.attachment))
+    filename = challenge.attachment["name"]
+    url = reverse("assessments:attachment", args=[assessment.pk, filename])
+    assert pupil.get(url).status_code == 200
+    assert pupil.get(reverse("assessments:attachment", args=[assessment.pk, "autre.csv"])).status_code == 404
+
+    bob = Client()
+    bob.force_login(UserFactory(first_name="Bob"))
+    assert bob.get(url).status_code == 404
+
+    asking(assessment, first_with(lambda c: not c.attachment))
+    assert pupil.get(url).status_code == 404

@@ -45,6 +45,8 @@ def scores_of(knowledge_elements, max_level=5):
     ((4.0, 4.0, 4.0, 1.6), 5, 13, 1, 5),  # floor of 13.6
     ((4.0,) * 10, 5, 40, 5, 0),
     ((4.0,) * 13, 5, 40, 5, 0),  # 52 raw: capped at 5 × 8, no progress beyond the last level
+    ((4.0,) * 13, 7, 52, 6, 4),  # MAX_REACHABLE_LEVEL's default: level 6 is reachable
+    ((4.0,) * 15, 7, 56, 7, 0),  # 60 raw: capped at 7 × 8
     ((4.0,) * 13, 8, 52, 6, 4),
     ((4.0,) * 20, 8, 64, 8, 0),
 ])

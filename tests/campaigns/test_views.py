@@ -118,6 +118,33 @@ def test_the_teacher_creates_an_evaluation_on_a_parcours(client_of, teacher, ref
         "tp-rentree-3e", "Numéro de l'élève", "STRING")
 
 
+@pytest.mark.parametrize("posted, shown", [("1", "Oui"), ("0", "Non")])
+def test_the_teacher_chooses_automatic_sharing_and_sees_it_in_parametres(client_of, teacher, referential,
+                                                                        posted, shown):
+    client = client_of(teacher)
+    form = text(client.get(reverse("campaigns:create")))
+    assert "Envoi automatique des résultats" in form and 'name="automatic_sharing"' in form
+
+    client.post(reverse("campaigns:create"), {
+        "name": "3e C", "owner": teacher.pk, "type": "ASSESSMENT", "target_profile": "tp-rentree-3e",
+        "automatic_sharing": posted, "multiple_sendings": "0", "ask_external_id": "0",
+    })
+
+    campaign = Campaign.objects.get(name="3e C")
+    assert campaign.automatic_sharing is (posted == "1")
+    page = text(client.get(reverse("campaigns:settings", args=[campaign.pk])))
+    assert f"Envoi automatique des résultats</dt>\n  <dd>{shown}" in page
+
+
+def test_automatic_sharing_is_off_unless_chosen(client_of, teacher, referential):
+    client_of(teacher).post(reverse("campaigns:create"), {
+        "name": "3e D", "owner": teacher.pk, "type": "ASSESSMENT", "target_profile": "tp-rentree-3e",
+        "multiple_sendings": "0", "ask_external_id": "0",
+    })
+
+    assert Campaign.objects.get(name="3e D").automatic_sharing is False
+
+
 @pytest.mark.parametrize("data, message", [
     ({"name": ""}, "Veuillez donner un nom à votre campagne."),
     ({"type": ""}, "Veuillez choisir l'objectif de votre campagne : Évaluation ou Collecte de profils."),

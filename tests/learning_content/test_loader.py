@@ -89,6 +89,17 @@ class TestTheRealReferential:
         assert sum(p.category == "COMPETENCES" for p in referential.target_profiles.values()) == 16
         assert "Protection des données personnelles" in profiles
 
+    @pytest.mark.parametrize("profile_id, level", [("tp-rentree-terminale", 6), ("tp-rentree-postbac", 7)])
+    def test_the_last_year_of_lycee_and_post_bac_reach_levels_6_and_7_where_skills_exist(
+        self, referential, profile_id, level,
+    ):
+        profile = referential.target_profiles[profile_id]
+        for tube_id, capped in profile.capped_tubes:
+            highest = max(referential.skills[skill_id].level for skill_id in referential.tubes[tube_id].skill_ids)
+            assert capped == min(level, highest), tube_id
+        levels = {referential.skills[skill_id].level for skill_id in profile.skill_ids}
+        assert max(levels) == level
+
     def test_a_second_load_changes_nothing(self, db):
         load_content()
         report = load_content()
@@ -378,6 +389,46 @@ class TestTolerancesArePixs:
 
         where = f"content/competences/4.1.yaml:{line_of(path, '- id: chal-essai')}: épreuve chal-essai"
         assert any(m.startswith(f"{where} : tolérances invalides") for m in refusal(content_copy))
+
+
+class TestAttachments:
+    def test_a_table_is_kept_as_the_text_written(self, content_copy):
+        with_challenge(content_copy, """
+            - id: chal-essai
+              type: QROC
+              instruction: Quel est le total ?
+              solutions: ["12"]
+              attachment:
+                name: releves.xlsx
+                description: Deux relevés
+                rows:
+                  - [Jour, Pluie (mm)]
+                  - [lundi, 1.50]
+                  - [mardi, 0012]
+            """)
+
+        challenge = parsed_challenge(content_copy)
+
+        assert challenge.attachment == {"name": "releves.xlsx", "description": "Deux relevés",
+                                        "rows": [["Jour", "Pluie (mm)"], ["lundi", "1.50"], ["mardi", "0012"]]}
+
+    @pytest.mark.parametrize("attachment, words", [
+        ("{name: Relevés.csv, description: x, rows: [[a], [b]]}", "un nom en minuscules"),
+        ("{name: releves.odt, description: x, rows: [[a], [b]]}", "finissant par .csv ou .xlsx"),
+        ("{name: releves.csv, rows: [[a], [b]]}", "une description"),
+        ("{name: releves.csv, description: x, rows: [[a]]}", "des lignes (rows)"),
+        ("{name: releves.csv, description: x, rows: [a, b]}", "des lignes (rows)"),
+    ])
+    def test_a_broken_attachment_is_refused(self, content_copy, attachment, words):
+        with_challenge(content_copy, f"""
+            - id: chal-essai
+              type: QROC
+              instruction: Quel est le total ?
+              solutions: ["12"]
+              attachment: {attachment}
+            """)
+
+        assert any("chal-essai" in message and words in message for message in refusal(content_copy))
 
 
 class TestBadges:

@@ -157,6 +157,42 @@ def test_a_competence_evaluated_alone_feeds_the_profile(client_of, student, refe
     profile = text(client.get(reverse("assessments:profile")))
     assert "Vous avez 16 compétences à tester" in profile
     # Everything asked was right: nothing left to retry in 1.1, the 15 others to start.
-    assert "40 pix sur 640" in profile and "Retenter" not in profile and profile.count("Commencer<span") == 15
+    assert "52 pix sur 896" in profile and "Retenter" not in profile and profile.count("Commencer<span") == 15
     result = text(client.get(reverse("assessments:competence_result", args=["comp-1.1"])))
     assert "Niveau" in result
+
+
+@pytest.mark.parametrize("max_level, total, level", [(7, "52 pix sur 896", "Niveau 6"), (5, "40 pix sur 640", "Niveau 5")])
+def test_the_profile_follows_max_reachable_level(client_of, student, referential, settings, max_level, total, level):
+    settings.MAX_REACHABLE_LEVEL = max_level
+    client = client_of(student)
+    client.post(reverse("assessments:competence_evaluate", args=["comp-1.1"]))
+    answer_all(client, Assessment.objects.get().pk)
+
+    profile = text(client.get(reverse("assessments:profile")))
+
+    assert total in profile and f"{level} · " in profile
+
+
+# --- Automatic sharing at completion (an option per campaign, off by default) --------------------
+
+@pytest.mark.parametrize("automatic", [False, True])
+def test_the_results_are_sent_at_the_end_only_when_the_campaign_says_so(client_of, student, school, teacher,
+                                                                        referential, automatic):
+    campaign = CampaignFactory(organization=school, creator=teacher, type="ASSESSMENT",
+                               target_profile_id="tp-rentree-3e", title="Rentrée", automatic_sharing=automatic)
+    client = client_of(student)
+    landing = text(client.get(reverse("participations:entry", args=[campaign.code])))
+    assert ("envoyés automatiquement à la fin du parcours" in landing) is automatic
+    client.post(reverse("participations:start", args=[campaign.code]))
+
+    answer_all(client, CampaignParticipation.objects.get().assessment_id, knows=lambda challenge: True)
+
+    participation = CampaignParticipation.objects.get()
+    page = text(client.get(reverse("participations:results", args=[campaign.code])))
+    if automatic:
+        assert participation.status == "SHARED" and participation.mastery_rate is not None
+        assert "Vos résultats ont été envoyés automatiquement" in page and "J'envoie mes résultats" not in page
+    else:
+        assert participation.status == "TO_SHARE" and participation.shared_at is None
+        assert "J'envoie mes résultats" in page

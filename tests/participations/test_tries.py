@@ -336,3 +336,31 @@ def test_the_profile_costs_the_same_queries_whatever_was_tried(competence_done, 
         page = text(competence_done.get(reverse("assessments:profile")))
 
     assert "Retenter dans 2 jours" in page
+
+
+# --- The 4-day rule in every campaign test (§4.2) ----------------------------------------------
+
+def test_a_new_campaign_asks_again_the_failures_older_than_four_days(finished, student, school, teacher, evaluation):
+    failed = failed_skill_ids(student, get_content().target_profiles["tp-rentree-3e"].skill_ids)
+    days_pass(student, 5)
+    other = CampaignFactory(organization=school, creator=teacher, type="ASSESSMENT", target_profile_id="tp-rentree-3e",
+                            title="Bilan")
+
+    finished.post(reverse("participations:start", args=[other.code]))
+
+    participation = CampaignParticipation.objects.get(campaign=other)
+    assert not participation.assessment.is_improving
+    page = finished.get(reverse("assessments:challenge", args=[participation.assessment_id]))
+    assert page.status_code == 200 and "Question 1" in text(page)
+    assert asked_skill(finished, participation.assessment_id) in failed
+
+
+def test_a_new_campaign_keeps_the_failures_of_less_than_four_days(finished, student, school, teacher, evaluation):
+    days_pass(student, 3)
+    other = CampaignFactory(organization=school, creator=teacher, type="ASSESSMENT", target_profile_id="tp-rentree-3e",
+                            title="Bilan")
+
+    finished.post(reverse("participations:start", args=[other.code]))
+
+    participation = CampaignParticipation.objects.get(campaign=other)
+    assert current_challenge_id(finished, participation.assessment_id) is None

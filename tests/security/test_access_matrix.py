@@ -107,6 +107,10 @@ MATRIX = {
     "assessments:challenge": ("get", lambda w: {"assessment_id": w.assessment.pk}, pupil_own()),
     "assessments:start_timer": ("post", lambda w: {"assessment_id": w.assessment.pk}, pupil_own()),
     "assessments:checkpoint": ("get", lambda w: {"assessment_id": w.assessment.pk}, pupil_own()),
+    # This world asks no question: the file is refused to its pupil too (the pupil on that
+    # question gets it: tests/assessments/test_answering.py).
+    "assessments:attachment": ("get", lambda w: {"assessment_id": w.assessment.pk, "filename": "releves.csv"},
+                               {**pupil_own(), "student": NOT_FOUND}),
     "assessments:competence_evaluate": ("post", lambda w: {"competence_id": "comp-1.1"}, pupil_code()),
     "assessments:competence_result": ("get", lambda w: {"competence_id": "comp-1.1"}, pupil_code()),
     # Sign-in through a provider is for anyone; a provider not enabled does not exist.

@@ -103,6 +103,13 @@ def test_the_evaluation_until_the_results_are_sent(client_of, student, evaluatio
     participation = CampaignParticipation.objects.get()
     assert first.url == reverse("assessments:challenge", args=[participation.assessment_id])
     page = text(client.get(first.url))
+    if "Question chronométrée" in page:
+        # The pick follows the assessment id, which PostgreSQL's sequences shift from run to run:
+        # a timed first question is announced before it is shown.
+        challenge_id = Assessment.objects.get().current_challenge_id
+        client.post(reverse("assessments:start_timer", args=[participation.assessment_id]),
+                    {"challenge_id": challenge_id})
+        page = text(client.get(first.url))
     assert "Question 1 / 5" in page and "Épreuve pour l'évaluation : Parcours de rentrée 3e" in page
 
     count = answer_all(client, participation.assessment_id)

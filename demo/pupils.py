@@ -115,7 +115,7 @@ def class_abilities(count: int, competence_ids, rng: random.Random) -> list[Abil
     """From struggling to at ease, evenly, each with his stronger and weaker competences; the
     class as a whole is at ease with some competences and has not worked on others (which
     Analyse then recommends)."""
-    general = [-0.5 + 4.5 * index / max(1, count - 1) for index in range(count)]
+    general = [-1.0 + 5.0 * index / max(1, count - 1) for index in range(count)]
     rng.shuffle(general)
     worked = {competence: rng.gauss(0, 1.2) for competence in competence_ids}
     # Each pupil draws his answers from his own generator: how many questions another pupil
@@ -165,8 +165,9 @@ def demo_class(evaluation, collection, pupils, *, now) -> None:
     for user, ability, stage, at in zip(pupils, abilities, stages, joins):
         _participate(evaluation, user, ability=ability, at=at, share=stage == "shared", rng=rng,
                      answers=rng.randrange(3, 9) if stage == "started" else None)
-    # The weakest who sent comes back five days later, after the tutorials, and sends again.
-    weakest = min(range(14), key=lambda index: sum(abilities[index].levels.values()))
+    # The second weakest who sent comes back five days later, after the tutorials, and sends
+    # again; the weakest stays the one the teacher must help first.
+    weakest = sorted(range(14), key=lambda index: sum(abilities[index].levels.values()))[1]
     _participate(evaluation, pupils[weakest], ability=abilities[weakest].better(1.5), rng=rng,
                  at=school_time(joins[weakest] + timedelta(days=5), rng), share=True, retry=True)
     # Five pupils, from the strongest to the middle of the class, evaluate their five best

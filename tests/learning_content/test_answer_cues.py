@@ -1,7 +1,7 @@
 """No surface cue gives the key away (issue 19): over every QCU of content/, the right option
-is not the strictly longest one more often than a third of the time, and no position holds
-more than a third of the keys (chance is about a quarter for both). And the two items found
-flawed stay fixed."""
+is the strictly longest one neither more often than a third of the time nor less often than a
+sixth (chance is about a quarter: below it, avoiding the longest option becomes the cue), and no
+position holds more than a third of the keys. And the two items found flawed stay fixed."""
 
 from collections import Counter
 
@@ -12,6 +12,7 @@ from assessments.checking import check_answer
 from .test_every_challenge import all_challenges
 
 MAX_SHARE = 1 / 3
+MIN_LONGEST_SHARE = 1 / 6
 
 
 def qcus(parsed_content):
@@ -33,11 +34,15 @@ def position_shares(challenges) -> dict[int, float]:
     return {position: count / len(challenges) for position, count in sorted(counts.items())}
 
 
-def test_the_key_is_not_the_longest_option_in_more_than_a_third_of_the_qcus(parsed_content):
+def longest_share_is_fair(share: float) -> bool:
+    return MIN_LONGEST_SHARE <= share <= MAX_SHARE
+
+
+def test_the_key_is_the_longest_option_in_a_sixth_to_a_third_of_the_qcus(parsed_content):
     challenges = qcus(parsed_content)
     assert len(challenges) > 100
     share = longest_share(challenges)
-    assert share <= MAX_SHARE, f"key strictly longest in {share:.0%} of {len(challenges)} QCU"
+    assert longest_share_is_fair(share), f"key strictly longest in {share:.0%} of {len(challenges)} QCU"
 
 
 def test_no_position_holds_more_than_a_third_of_the_keys(parsed_content):
@@ -59,6 +64,20 @@ class Fake:
 def test_the_measures_see_the_cues(challenges, longest, top_position):
     assert longest_share(challenges) == pytest.approx(longest)
     assert max(position_shares(challenges).values()) == pytest.approx(top_position)
+
+
+@pytest.mark.parametrize("challenges, fair", [
+    # The key never the longest: a pupil who avoids the longest option gains.
+    ([Fake(("aaaa", "b", "c"), 2)] * 6, False),
+    # Once in six: the lower bound itself is still fair.
+    ([Fake(("a", "bbbb", "c"), 2)] + [Fake(("aaaa", "b", "c"), 2)] * 5, True),
+    # Once in seven: just below it.
+    ([Fake(("a", "bbbb", "c"), 2)] + [Fake(("aaaa", "b", "c"), 2)] * 6, False),
+    # Once in two: the key is given away by its length.
+    ([Fake(("a", "bbbb", "c"), 2), Fake(("aaaa", "b", "c"), 2)], False),
+])
+def test_the_longest_option_bounds_fail_on_either_side(challenges, fair):
+    assert longest_share_is_fair(longest_share(challenges)) is fair
 
 
 def challenge_of(parsed_content, challenge_id):

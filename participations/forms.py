@@ -2,6 +2,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
+def birthdate_field() -> forms.DateField:
+    """The birth date a pupil types to be recognised in his school's base (here and at his
+    first visit from the ENT), in the formats French pupils write it."""
+    return forms.DateField(
+        label=_("Date de naissance"), help_text=_("Format : jj/mm/aaaa"),
+        input_formats=["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"],
+        error_messages={
+            "required": _("Veuillez remplir le champ Date de naissance."),
+            "invalid": _("Votre date de naissance n'est pas valide (jj/mm/aaaa)."),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "bday", "inputmode": "numeric", "placeholder": _("jj/mm/aaaa")}),
+    )
+
 class CodeForm(forms.Form):
     code = forms.CharField(
         label=_("Code"), max_length=40,
@@ -33,12 +46,4 @@ class IdentityForm(forms.Form):
         label=_("Nom"), max_length=255, error_messages={"required": _("Veuillez remplir le champ Nom.")},
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
-    birthdate = forms.DateField(
-        label=_("Date de naissance"), help_text=_("Format : jj/mm/aaaa"),
-        input_formats=["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"],
-        error_messages={
-            "required": _("Veuillez remplir le champ Date de naissance."),
-            "invalid": _("Votre date de naissance n'est pas valide (jj/mm/aaaa)."),
-        },
-        widget=forms.TextInput(attrs={"autocomplete": "bday", "inputmode": "numeric", "placeholder": _("jj/mm/aaaa")}),
-    )
+    birthdate = birthdate_field()

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.codes import CODE_PATTERN, normalize_code
+from participations.forms import birthdate_field
 
 from .models import OidcProvider
 from .oidc import secret_seal
@@ -17,15 +18,7 @@ class FirstVisitForm(forms.Form):
         error_messages={"required": _("Veuillez saisir un code.")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )
-    birthdate = forms.DateField(
-        label=_("Date de naissance"), help_text=_("Format : jj/mm/aaaa"),
-        input_formats=["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"],
-        error_messages={
-            "required": _("Veuillez remplir le champ Date de naissance."),
-            "invalid": _("Votre date de naissance n'est pas valide (jj/mm/aaaa)."),
-        },
-        widget=forms.TextInput(attrs={"autocomplete": "bday", "inputmode": "numeric", "placeholder": _("jj/mm/aaaa")}),
-    )
+    birthdate = birthdate_field()
 
     def clean_code(self):
         code = normalize_code(self.cleaned_data["code"])

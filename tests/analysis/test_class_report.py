@@ -16,13 +16,6 @@ from tests.utils import text
 
 
 @pytest.fixture
-def managing_school(school):
-    school.is_managing_students = True
-    school.save()
-    return school
-
-
-@pytest.fixture
 def profile(referential):
     """A parcours with stages."""
     return next(profile for profile in referential.target_profiles.values() if profile.stages)

@@ -56,13 +56,6 @@ def test_the_school_year_starts_on_the_first_of_september(today, start):
 # --- The pages -----------------------------------------------------------------------------
 
 @pytest.fixture
-def managing_school(school):
-    school.is_managing_students = True
-    school.save()
-    return school
-
-
-@pytest.fixture
 def skills(referential):
     """The first competence targeted by "tp-rentree-3e" and its targeted skills."""
     profile = referential.target_profiles["tp-rentree-3e"]

@@ -20,13 +20,6 @@ from tests.utils import text
 
 
 @pytest.fixture
-def managing_school(school):
-    school.is_managing_students = True
-    school.save()
-    return school
-
-
-@pytest.fixture
 def campaign(managing_school, teacher):
     return CampaignFactory(organization=managing_school, creator=teacher, name="Collecte des 3e A")
 

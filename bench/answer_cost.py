@@ -25,21 +25,13 @@ from django.utils import timezone
 from accounts.models import User
 from assessments.models import Answer, Assessment, KnowledgeElement
 from bench.generate import PROFILE_ID, generate
-from demo.pupils import right_answer, wrong_answer
+from demo.pupils import as_form, right_answer, wrong_answer
 from learning_content.repository import get_content
 from participations.models import CampaignParticipation
 
 SIZES = [int(size) for size in os.environ.get("BENCH_ANSWER_SIZES", "10,100,1000").split(",")]
 ANSWERS_MEASURED = 8
 ANSWERS_PER_TEST = 30
-
-
-def as_form(challenge, value) -> dict:
-    if challenge.type == "QCM":
-        return {"answer": value.split(",")}
-    if challenge.type.startswith("QROCM"):
-        return {f"answer-{key}": text for key, text in value.items()}
-    return {"answer": value}
 
 
 def _history(user_id, count):

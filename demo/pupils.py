@@ -58,6 +58,15 @@ def wrong_answer(challenge):
     return {item["key"]: "je ne sais pas" for item in challenge.inputs}
 
 
+def as_form(challenge, value) -> dict:
+    """The posted fields of an answer value (the shape the checking code takes)."""
+    if challenge.type == "QCM":
+        return {"answer": value.split(",")}
+    if challenge.type.startswith("QROCM"):
+        return {f"answer-{key}": text for key, text in value.items()}
+    return {"answer": value}
+
+
 @dataclass
 class Ability:
     """A demo pupil: his level per competence, and the draws of the demo's generator."""

@@ -4,17 +4,8 @@ import re
 
 from django.urls import reverse
 
-from demo.pupils import right_answer, wrong_answer
+from demo.pupils import as_form, right_answer, wrong_answer
 from learning_content.repository import get_content
-
-
-def as_form(challenge, value) -> dict:
-    """The posted fields of an answer value (the shape the checking code takes)."""
-    if challenge.type == "QCM":
-        return {"answer": value.split(",")}
-    if challenge.type.startswith("QROCM"):
-        return {f"answer-{key}": text for key, text in value.items()}
-    return {"answer": value}
 
 
 def correct_form(challenge) -> dict:

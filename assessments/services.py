@@ -11,9 +11,10 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from learning_content.repository import get_content
+from lib.compiled import CompiledQuery
 from lib.errors import DomainError
 
-from . import algorithm, progress, retries
+from . import algorithm, answer_write, progress, retries
 from .checking import check_answer, is_complete
 from .models import Answer, Assessment, KnowledgeElement
 from .signals import assessment_completed
@@ -34,6 +35,8 @@ class AnswerOutcome:
     completed: bool
     answered_count: int
     replayed: bool = False
+    # The row as written, its next challenge asked (None for a replay).
+    assessment: Assessment | None = None
 
 
 def assessment_start(*, user, type, end_path: str, target_profile_id: str = "", competence_id: str = "",
@@ -208,13 +211,16 @@ def _result(challenge, value, *, skipped, started_at, now) -> str:
     return Answer.Result.OK if check_answer(challenge, value).is_ok else Answer.Result.KO
 
 
+def _with_knowledge_moved(queryset):
+    moved = KnowledgeElement.objects.filter(user_id=OuterRef("user_id"), created_at__gt=OuterRef("progress_at"))
+    return queryset.with_closure().annotate(knowledge_moved=Exists(moved))
+
+
 def _locked(assessment_id, user_id):
     """The assessment, locked, with its closure and whether the user's knowledge moved since
     its progress was kept (another test, a reset): one statement."""
-    moved = KnowledgeElement.objects.filter(user_id=OuterRef("user_id"), created_at__gt=OuterRef("progress_at"))
     return (
-        Assessment.objects.with_closure().annotate(knowledge_moved=Exists(moved))
-        .select_for_update(of=("self",)).get(pk=assessment_id, user_id=user_id)
+        _with_knowledge_moved(Assessment.objects).select_for_update(of=("self",)).get(pk=assessment_id, user_id=user_id)
     )
 
 
@@ -225,52 +231,131 @@ def _progress_of(locked) -> dict:
     return locked.progress
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """An answer checked and computed, not written yet."""
+
+    result: str
+    time_spent: int | None
+    new: list
+    state: dict
+
+
+def _prepare(content, assessment, *, challenge_id, value, skipped, now):
+    """Check the answer against the row and compute what it writes. Returns the replayed
+    answer's outcome, or what to write; AnswerError when refused."""
+    if assessment.is_closed:
+        raise AnswerError("CLOSED", _("Cette évaluation a été fermée par son organisateur."))
+    state = _progress_of(assessment)
+    if challenge_id in state["answered"]:
+        replayed = assessment.answers.get(challenge_id=challenge_id)
+        return AnswerOutcome(replayed, assessment.is_completed, len(state["answered"]), replayed=True)
+    if assessment.is_completed:
+        raise AnswerError("COMPLETED", _("Cette évaluation est terminée."))
+    if challenge_id != assessment.current_challenge_id or challenge_id not in content.challenges:
+        raise AnswerError("NOT_ASKED", _("Cette question n'est pas celle qui vous est posée."))
+    challenge = content.challenges[challenge_id]
+    if not skipped and not is_complete(challenge, value):
+        raise AnswerError("EMPTY", _("Pour valider, répondez à la question. Sinon, passez."))
+    started_at = assessment.current_challenge_started_at
+    result = _result(challenge, value, skipped=skipped, started_at=started_at, now=now)
+    new = algorithm.knowledge_elements_for_answer(
+        content, target_skill_ids=target_skill_ids(content, assessment), skill_id=challenge.skill_id,
+        is_ok=result == Answer.Result.OK, assessed_skill_ids=set(state["assessed"]), now=now,
+    )
+    return _Prepared(
+        result=result, new=new,
+        time_spent=max(round((now - started_at).total_seconds()), 0) if started_at else None,
+        state=progress.progress_after_answer(state, challenge_id=challenge_id, new_elements=new),
+    )
+
+
+def _element_values(user_id, element, now) -> dict:
+    return {
+        "user_id": user_id, "skill_id": element.skill_id, "competence_id": element.competence_id,
+        "status": element.status, "source": element.source, "earned_pix": element.earned_pix, "created_at": now,
+    }
+
+
+# The row an answer is computed from, its SQL compiled once per process.
+_ANSWERED_ROW = CompiledQuery(
+    lambda pk, user_id: _with_knowledge_moved(Assessment.objects).filter(pk=pk, user_id=user_id), "pk", "user_id",
+)
+
+
+def _answer_in_one_statement(content, *, assessment_id, user, challenge_id, value, skipped, now):
+    """PostgreSQL's hot path: the row read once, unlocked; an answer that does not end the test
+    written in one statement (answer_write), guarded by the row read. None when this path does
+    not apply (the test ends, or the row moved meanwhile): the locked path decides then."""
+    assessment = _ANSWERED_ROW.first(pk=assessment_id, user_id=user.pk)
+    if assessment is None:
+        raise Assessment.DoesNotExist
+    prepared = _prepare(content, assessment, challenge_id=challenge_id, value=value, skipped=skipped, now=now)
+    if isinstance(prepared, AnswerOutcome):
+        return prepared
+    following = _choose_next(content, assessment, prepared.state)
+    if following is None:
+        return None
+    changes = {
+        "current_challenge_id": following.id, "progress": prepared.state, "progress_at": now,
+        # A timed challenge's clock starts when the student asks for it ("Commencer l'épreuve").
+        "current_challenge_started_at": None if following.is_timed else now,
+    }
+    answer = {"challenge_id": challenge_id, "value": value, "result": prepared.result,
+              "time_spent": prepared.time_spent, "created_at": now}
+    answer_id = answer_write.write_answer(
+        assessment=assessment, expected_progress_at=assessment.progress_at, answer=answer, changes=changes,
+        knowledge=[_element_values(user.pk, element, now) for element in prepared.new],
+    )
+    if answer_id is None:
+        return None
+    for field, field_value in changes.items():
+        setattr(assessment, field, field_value)
+    return AnswerOutcome(
+        Answer(pk=answer_id, assessment=assessment, **answer), False, len(prepared.state["answered"]),
+        assessment=assessment,
+    )
+
+
+def _answer_locked(content, *, assessment_id, user, challenge_id, value, skipped, now):
+    """The assessment locked, the ORM's writes in one transaction: SQLite, the answer that ends
+    the test, and an answer whose row moved while the one-statement path computed it."""
+    with transaction.atomic():
+        locked = _locked(assessment_id, user.pk)
+        prepared = _prepare(content, locked, challenge_id=challenge_id, value=value, skipped=skipped, now=now)
+        if isinstance(prepared, AnswerOutcome):
+            return prepared
+        answer = Answer.objects.create(
+            assessment=locked, challenge_id=challenge_id, value=value, result=prepared.result,
+            time_spent=prepared.time_spent,
+        )
+        KnowledgeElement.objects.bulk_create([
+            KnowledgeElement(assessment=locked, answer=answer, **_element_values(user.pk, element, now))
+            for element in prepared.new
+        ])
+        completed = _advance(content, locked, prepared.state, now=now)
+    return AnswerOutcome(answer, completed, len(prepared.state["answered"]), assessment=locked)
+
+
 def answer_save(*, assessment_id: int, user, challenge_id: str, value, skipped: bool, now) -> AnswerOutcome:
     """Record the answer to the challenge being asked, its knowledge elements, and ask the
     next challenge. A replayed answer (double click, back button) changes nothing.
 
-    The answer loop's hot path, four statements in one transaction: the locked assessment,
-    whose progress says what was answered and tested; INSERT answer; INSERT knowledge
-    elements; UPDATE assessment. Its answers and the user's knowledge elements are read
-    only when the progress is missing or stale.
+    The answer loop's hot path. On PostgreSQL, two statements: the assessment row, whose
+    progress says what was answered and tested, then one statement writing the answer, its
+    knowledge elements and the row's next challenge. Elsewhere, and for the answer that ends
+    the test, the locked row and the ORM's writes in one transaction. The test's answers and
+    the user's knowledge elements are read only when the progress is missing or stale.
     Assessment.DoesNotExist when the assessment is not the user's."""
     content = get_content()
+    arguments = {"assessment_id": assessment_id, "user": user, "challenge_id": challenge_id, "value": value,
+                 "skipped": skipped, "now": now}
+    if answer_write.supported():
+        outcome = _answer_in_one_statement(content, **arguments)
+        if outcome is not None:
+            return outcome
     try:
-        with transaction.atomic():
-            locked = _locked(assessment_id, user.pk)
-            if locked.is_closed:
-                raise AnswerError("CLOSED", _("Cette évaluation a été fermée par son organisateur."))
-            state = _progress_of(locked)
-            if challenge_id in state["answered"]:
-                replayed = locked.answers.get(challenge_id=challenge_id)
-                return AnswerOutcome(replayed, locked.is_completed, len(state["answered"]), replayed=True)
-            if locked.is_completed:
-                raise AnswerError("COMPLETED", _("Cette évaluation est terminée."))
-            if challenge_id != locked.current_challenge_id or challenge_id not in content.challenges:
-                raise AnswerError("NOT_ASKED", _("Cette question n'est pas celle qui vous est posée."))
-            challenge = content.challenges[challenge_id]
-            if not skipped and not is_complete(challenge, value):
-                raise AnswerError("EMPTY", _("Pour valider, répondez à la question. Sinon, passez."))
-            result = _result(challenge, value, skipped=skipped, started_at=locked.current_challenge_started_at, now=now)
-            started_at = locked.current_challenge_started_at
-            answer = Answer.objects.create(
-                assessment=locked, challenge_id=challenge_id, value=value, result=result,
-                time_spent=max(round((now - started_at).total_seconds()), 0) if started_at else None,
-            )
-            new = algorithm.knowledge_elements_for_answer(
-                content, target_skill_ids=target_skill_ids(content, locked), skill_id=challenge.skill_id,
-                is_ok=result == Answer.Result.OK, assessed_skill_ids=set(state["assessed"]), now=now,
-            )
-            KnowledgeElement.objects.bulk_create([
-                KnowledgeElement(
-                    user_id=user.pk, assessment=locked, answer=answer, skill_id=ke.skill_id,
-                    competence_id=ke.competence_id, status=ke.status, source=ke.source, earned_pix=ke.earned_pix,
-                    created_at=now,
-                )
-                for ke in new
-            ])
-            state = progress.progress_after_answer(state, challenge_id=challenge_id, new_elements=new)
-            completed = _advance(content, locked, state, now=now)
+        return _answer_locked(content, **arguments)
     except IntegrityError:
         # Without row locks (SQLite), a concurrent request recorded the same answer first: the
         # transaction is rolled back whole and this request is a replay.
@@ -281,7 +366,6 @@ def answer_save(*, assessment_id: int, user, challenge_id: str, value, skipped: 
             raise
         return AnswerOutcome(replayed, replayed.assessment.is_completed, replayed.assessment.answers.count(),
                              replayed=True)
-    return AnswerOutcome(answer, completed, len(state["answered"]))
 
 
 def knowledge_reset(*, user, skill_ids, now) -> None:

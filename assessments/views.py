@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from learning_content.repository import get_content
 
@@ -47,6 +48,7 @@ def challenge(request, assessment_id):
 
 
 def _render_challenge(request, assessment, current, *, error=None, typed=None, status=200):
+    """The question's page; after an answer sent by htmx, the question alone (swap.html)."""
     answered = services.answered_count(assessment)
     context = {
         "assessment": assessment, "challenge": current, "error": error,
@@ -55,22 +57,32 @@ def _render_challenge(request, assessment, current, *, error=None, typed=None, s
         "attachments": attachment_links(current, assessment_id=assessment.pk),
         "position": answered % CHECKPOINT_EVERY + 1, "block_size": CHECKPOINT_EVERY,
     }
-    if current.is_timed and assessment.current_challenge_started_at is None:
-        return render(request, "assessments/timed_intro.html", context)
-    if current.is_timed:
+    screen = "timed_intro" if current.is_timed and assessment.current_challenge_started_at is None else "challenge"
+    if current.is_timed and screen == "challenge":
         elapsed = (timezone.now() - assessment.current_challenge_started_at).total_seconds()
         context["remaining_seconds"] = max(int(current.timer - elapsed), 0)
-    return render(request, "assessments/challenge.html", context, status=status)
+    if request.htmx and request.method == "POST":
+        context |= {"title_template": f"assessments/{screen}_title.html",
+                    "body_template": f"assessments/{screen}_body.html"}
+        return render(request, "assessments/swap.html", context, status=status)
+    return render(request, f"assessments/{screen}.html", context, status=status)
+
+
+def _go(request, url):
+    """A redirect; for htmx, a full page load of `url` (the checkpoint, a message to show)."""
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 def _answer(request, assessment_id, now):
-    """The answer loop's POST: the assessment is read once, locked, by the service."""
+    """The answer loop's POST. Without JavaScript, a redirect to the next screen; with htmx, the
+    next question itself: one request per answer."""
     content = get_content()
     challenge_id = request.POST.get("challenge_id", "")
     current = content.challenges.get(challenge_id)
+    here = reverse("assessments:challenge", args=[assessment_id])
     if current is None:
         _own_assessment(request, assessment_id)
-        return redirect("assessments:challenge", assessment_id)
+        return _go(request, here)
     skipped = request.POST.get("action") == "skip"
     value = None if skipped else answer_from_form(current, request.POST)
     try:
@@ -80,13 +92,20 @@ def _answer(request, assessment_id, now):
         raise Http404 from None
     except services.AnswerError as error:
         return _answer_refused(request, assessment_id, current, value, error)
+    return _answered(request, content, outcome, here)
+
+
+def _answered(request, content, outcome, here):
     if outcome.replayed:
         # The back button or a second tab: the pupil goes on with the question he is asked.
         messages.info(request, _("Cette question a déjà reçu une réponse."))
-        return redirect("assessments:challenge", assessment_id)
+        return _go(request, here)
     if outcome.completed or outcome.answered_count % CHECKPOINT_EVERY == 0:
-        return redirect("assessments:checkpoint", assessment_id)
-    return redirect("assessments:challenge", assessment_id)
+        return _go(request, reverse("assessments:checkpoint", args=[outcome.assessment.pk]))
+    if request.htmx:
+        following = content.challenges[outcome.assessment.current_challenge_id]
+        return _render_challenge(request, outcome.assessment, following)
+    return redirect(here)
 
 
 def _answer_refused(request, assessment_id, current, value, error):
@@ -95,7 +114,7 @@ def _answer_refused(request, assessment_id, current, value, error):
         return _render_challenge(request, assessment, current, error=_empty_message(current), typed=value, status=422)
     if error.code == "NOT_ASKED":
         messages.info(request, error.message)
-    return redirect("assessments:challenge", assessment_id)
+    return _go(request, reverse("assessments:challenge", args=[assessment_id]))
 
 
 def _empty_message(current):

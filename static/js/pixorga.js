@@ -7,6 +7,46 @@
     else fn();
   }
 
+  // Timed challenges: the remaining seconds, announced at the end.
+  function startCountdown(root) {
+    var clock = root.querySelector("[data-countdown]");
+    if (!clock) return;
+    var remaining = parseInt(clock.getAttribute("data-countdown"), 10);
+    var label = clock.textContent.replace(/\d+/, "{s}");
+    var tick = function () {
+      if (!clock.isConnected) return;
+      if (remaining <= 0) {
+        clock.textContent = clock.getAttribute("data-expired-label");
+        clock.setAttribute("aria-live", "assertive");
+        return;
+      }
+      clock.textContent = label.replace("{s}", remaining);
+      remaining -= 1;
+      window.setTimeout(tick, 1000);
+    };
+    tick();
+  }
+
+  // The answer loop with htmx: the next question replaces the main content. Like a new page,
+  // its heading takes the focus (screen readers read it) and its clock starts. When the answer
+  // could not be sent (no network, a server error), the pupil is told and may send it again.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var main = event.detail.target;
+    if (!main || main.id !== "contenu") return;
+    var heading = main.querySelector("h1");
+    if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
+    startCountdown(main);
+  });
+  function answerNotSent(event) {
+    var form = event.target.closest && event.target.closest("[data-answer-form]");
+    if (!form) return;
+    form.removeAttribute("data-sending");
+    var box = form.querySelector("[data-send-error]");
+    if (box) { box.hidden = false; box.focus(); }
+  }
+  document.addEventListener("htmx:sendError", answerNotSent);
+  document.addEventListener("htmx:responseError", answerNotSent);
+
   // "Imprimer" on a printable sheet: shown only when there is a script to print with.
   onReady(function () {
     document.querySelectorAll("[data-print]").forEach(function (button) {
@@ -55,23 +95,7 @@
   });
 
   onReady(function () {
-    // Timed challenges: the remaining seconds, announced at the end.
-    var clock = document.querySelector("[data-countdown]");
-    if (clock) {
-      var remaining = parseInt(clock.getAttribute("data-countdown"), 10);
-      var label = clock.textContent.replace(/\d+/, "{s}");
-      var tick = function () {
-        if (remaining <= 0) {
-          clock.textContent = clock.getAttribute("data-expired-label");
-          clock.setAttribute("aria-live", "assertive");
-          return;
-        }
-        clock.textContent = label.replace("{s}", remaining);
-        remaining -= 1;
-        window.setTimeout(tick, 1000);
-      };
-      tick();
-    }
+    startCountdown(document);
 
     // Selects that apply at once (page size, filters); their button is for no-JS users.
     document.querySelectorAll("[data-autosubmit]").forEach(function (select) {

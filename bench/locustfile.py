@@ -6,6 +6,7 @@ campaign codes. Each user class plays one scenario of issue #8:
 
 - Bare: GET of a view that reads nothing (the ceiling of the same gunicorn);
 - AnswerLoop: "POST answer → GET next challenge", as a pupil half-way through his test;
+- AnswerLoopHtmx: the same with JavaScript, the POST bringing the next question (one request);
 - JoinStorm: sign in, type the code, "Je commence", first challenge; once per pupil;
 - ShareBurst: "J'envoie mes résultats", once per pupil;
 - FaultPupil (bench/faults.py): a pupil's whole visit at a pupil's pace, while Redis is stopped
@@ -104,9 +105,9 @@ class AnswerLoop(FastHttpUser):
         self.timer_url = f"/evaluations/{pupil['assessment_id']}/demarrer-epreuve/"
         self.cookies = f"sessionid={pupil['session']}; csrftoken={CSRF}"
 
-    def _challenge_page(self):
+    def _challenge_page(self, name="GET challenge"):
         with self.client.get(self.url, headers={"Cookie": self.cookies}, allow_redirects=False,
-                             name="GET challenge", catch_response=True) as response:
+                             name=name, catch_response=True) as response:
             if response.status_code == 302:
                 response.success()
                 return None
@@ -136,6 +137,40 @@ class AnswerLoop(FastHttpUser):
                 ACKNOWLEDGED.append((self.assessment_id, challenge_id))
             else:
                 response.failure(f"{response.status_code}")
+
+
+class AnswerLoopHtmx(AnswerLoop):
+    """The same pupils answering as their browser does with JavaScript (htmx): the POST answers
+    with the next question, one request per answer. A checkpoint, the end of the test or a
+    message to show is a client redirect (HX-Redirect): the challenge page is then loaded."""
+
+    def on_start(self):
+        self.page = None
+        super().on_start()
+
+    @task
+    def answer(self):
+        page, self.page = self.page or self._challenge_page("GET challenge (after a redirect)"), None
+        if page is None:
+            self._next_pupil()
+            return
+        challenge_id = CHALLENGE_ID.search(page).group(1)
+        if "Commencer l'épreuve" in page:
+            self.client.post(self.timer_url, data={"challenge_id": challenge_id, "csrfmiddlewaretoken": CSRF},
+                             headers=form_headers(self.cookies), allow_redirects=False, name="POST start timer")
+            page = self._challenge_page("GET challenge (timed)")
+            if page is None:
+                return
+        form = {"challenge_id": challenge_id, "csrfmiddlewaretoken": CSRF, **answer_form(page, self.rng)}
+        with self.client.post(self.url, data=form, headers={**form_headers(self.cookies), "HX-Request": "true"},
+                              allow_redirects=False, name="POST answer (htmx)", catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code}")
+                return
+            response.success()
+            ACKNOWLEDGED.append((self.assessment_id, challenge_id))
+            if not (response.headers.get("HX-Redirect") or response.headers.get("hx-redirect")):
+                self.page = response.text
 
 
 class JoinStorm(FastHttpUser):

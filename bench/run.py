@@ -78,7 +78,11 @@ def _headlines(name: str, report) -> list[tuple[str, str]]:
         rows = []
         if "answer_loop" in report:
             loop = report["answer_loop"]
-            rows.append(("boucle réponse / vue nue", f"{loop['ratio']:.0%}"))
+            classic, htmx = loop["classic"], loop["htmx"]
+            rows.append(("boucle réponse sans JavaScript : req/s / vue nue",
+                         f"{classic['ratio_requests']:.0%} ({classic['answers_per_second']:.0f} réponses/s)"))
+            rows.append(("boucle réponse htmx : 2 × réponses/s / vue nue",
+                         f"{2 * htmx['ratio_answers']:.0%} ({htmx['answers_per_second']:.0f} réponses/s)"))
             rows.append(("réponses acquittées = enregistrées",
                          f"{loop['answers_acknowledged']} = {loop['answers_stored']}"))
         if "join_storm" in report:

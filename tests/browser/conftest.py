@@ -61,6 +61,26 @@ class Visitor:
         assert_accessible(self.page)
         return self.page
 
+    def send(self, name="Je valide", *, press=None, audit=True):
+        """An answer sent as the pupil's browser sends it, with htmx: the next question (or the
+        refusal) replaces the old one in the page; at a checkpoint, or when there is a message
+        to show, the browser loads a new page. Waits for either, then audits the page.
+        press: a field locator to press Enter in instead of clicking the button."""
+        self.page.evaluate("""() => {
+            window.pixSending = true;
+            document.addEventListener("htmx:afterSettle", () => { window.pixSending = false; }, {once: true});
+        }""")
+        if press is not None:
+            press.press("Enter")
+        else:
+            self.page.get_by_role("button", name=name).click()
+        # A new document has no pixSending: waitForFunction runs again in it.
+        self.page.wait_for_function("() => window.pixSending !== true")
+        self.page.wait_for_load_state()
+        if audit:
+            assert_accessible(self.page)
+        return self.page
+
     def fill(self, label, value):
         self.page.get_by_label(label, exact=True).fill(value)
 

@@ -81,8 +81,7 @@ def test_the_pupil_takes_the_evaluation_and_the_teacher_receives_it(visitor, sch
         challenge = content.challenges[page.locator("input[name=challenge_id]").input_value()]
         knows = content.skills[challenge.skill_id].level <= 2
         answer(page, challenge, correct_form(challenge) if knows else wrong_form(challenge))
-        with page.expect_navigation():
-            page.get_by_role("button", name="Je valide").click()
+        page = visitor.send("Je valide", audit=False)
         answers += 1
         assert answers < 80
 

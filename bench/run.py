@@ -49,6 +49,7 @@ PARTS = {
     "logins": ("Identifiants d'une classe de 1 000 élèves (bench/learner_logins.py)", _module("learner_logins")),
     "scale": ("Échelle : export, analyse et pages jusqu'à 100 000 participations (bench/scale.py)", _module("scale")),
     "answers": ("Coût d'une réponse selon l'historique (bench/answer_cost.py)", _module("answer_cost")),
+    "joins": ("Coût d'une connexion de la rentrée, étape par étape (bench/join_cost.py)", _module("join_cost")),
     "http": ("Charges HTTP : boucle réponse, connexions, envois (bench/http_load.py)", _module("http_load")),
     "faults": ("Pannes : Redis arrêté puis relancé pendant que des élèves répondent (bench/faults.py)",
                _module("faults")),

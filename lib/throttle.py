@@ -20,7 +20,9 @@ def _keys(request, scope):
 
 
 def is_blocked(request, scope=CODES) -> bool:
-    return any((cache.get(key) or 0) >= limit for key, limit in _keys(request, scope))
+    keys = _keys(request, scope)
+    counts = cache.get_many([key for key, _limit in keys])  # one round trip
+    return any((counts.get(key) or 0) >= limit for key, limit in keys)
 
 
 def record_wrong_code(request, scope=CODES) -> None:

@@ -137,6 +137,22 @@ def participation_join(*, campaign, user, external_id: str = "", retry: bool = F
         learner = learner_for_join(organization=campaign.organization, user=user)
     except LearnerError as error:
         raise ParticipationError(error.code, error.message) from None
+    try:
+        participation, joined = _join_locked(
+            campaign=campaign, user=user, learner=learner, external_id=external_id, retry=retry, reset=reset, now=now
+        )
+    except IntegrityError:
+        # Another request joined first (double click) by a way the pupil's lock does not
+        # serialize: that one is the participation. Caught out of the transaction, which then
+        # needs no savepoint of its own around the inserts (two statements per join).
+        return current_participation(campaign, user)
+    if joined:
+        logger.info("user %s joined campaign %s", user.pk, campaign.pk)
+    return participation
+
+
+def _join_locked(*, campaign, user, learner, external_id, retry, reset, now):
+    """participation_join under the pupil's lock: (the participation, whether it is new)."""
     with transaction.atomic():
         # The pupil's row serializes his joins: on a first join there is no participation
         # row to lock yet, and two clicks would both start a test.
@@ -159,13 +175,13 @@ def participation_join(*, campaign, user, external_id: str = "", retry: bool = F
             existing.campaign, existing.organization_learner = campaign, learner
         if existing is not None and not existing.is_shared:
             # Resumed, whatever was asked: a second click on "Confirmer" finds the reset done.
-            return existing
+            return existing, False
         if reset and not (existing is not None and can_reset(existing, now=now)):
             raise ParticipationError(
                 "CANNOT_RESET", _("Ce parcours ne peut pas être remis à zéro pour l'instant.")
             )
         if existing is not None and not reset and not (retry and can_retry(existing, now=now)):
-            return existing
+            return existing, False
         if reset:
             profile = get_content().target_profiles[campaign.target_profile_id]
             knowledge_reset(user=user, skill_ids=profile.skill_ids, now=now)
@@ -179,16 +195,10 @@ def participation_join(*, campaign, user, external_id: str = "", retry: bool = F
             campaign=campaign, user=user, organization_learner=learner, participant_external_id=external_id,
             status=Status.STARTED if campaign.is_assessment else Status.TO_SHARE,
         )
-        try:
-            with transaction.atomic():
-                if campaign.is_assessment:
-                    participation.assessment = _start_assessment(campaign, user, is_improving=existing is not None)
-                participation.save()
-        except IntegrityError:
-            # Another request joined first (double click): that one is the participation.
-            return current_participation(campaign, user)
-    logger.info("user %s joined campaign %s", user.pk, campaign.pk)
-    return participation
+        if campaign.is_assessment:
+            participation.assessment = _start_assessment(campaign, user, is_improving=existing is not None)
+        participation.save()
+    return participation, True
 
 
 def participation_improve(*, participation, user, now):

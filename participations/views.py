@@ -105,14 +105,14 @@ def campaign_start(request, code):
 
 def _continue(request, campaign):
     """After "Je commence": identify the pupil in his school's base, ask for the identifier
-    the organizer wants, then join."""
-    if services.current_participation(campaign, request.user) is None:
+    the organizer wants, then join. Without an identifier to ask, the join itself finds the
+    pupil or refuses (NOT_RECONCILED: "Rejoignez l'organisation"), in fewer statements."""
+    if campaign.external_id_label and services.current_participation(campaign, request.user) is None:
         if campaign.organization.is_managing_students and not learner_resolve(
             organization=campaign.organization, user=request.user
         ):
             return redirect("participations:identify", campaign.code)
-        if campaign.external_id_label:
-            return redirect("participations:external_id", campaign.code)
+        return redirect("participations:external_id", campaign.code)
     return _join(request, campaign)
 
 

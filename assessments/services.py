@@ -40,11 +40,36 @@ class AnswerOutcome:
 
 
 def assessment_start(*, user, type, end_path: str, target_profile_id: str = "", competence_id: str = "",
-                     title: str = "", is_improving: bool = False) -> Assessment:
-    return Assessment.objects.create(
+                     title: str = "", is_improving: bool = False, ask_first_at=None) -> Assessment:
+    """A new assessment. With ask_first_at, its first challenge is chosen now, in the caller's
+    transaction (a join holds the pupil's lock), so that the first question's page only reads
+    the row; a test that would ask nothing is left to end on that page, as before."""
+    assessment = Assessment.objects.create(
         user=user, type=type, target_profile_id=target_profile_id, competence_id=competence_id, title=title,
         end_path=end_path, is_improving=is_improving,
     )
+    if ask_first_at is not None:
+        _ask_first(get_content(), assessment, now=ask_first_at)
+    return assessment
+
+
+def _ask_first(content, assessment, *, now) -> None:
+    rows = list(KnowledgeElement.objects.filter(user_id=assessment.user_id).order_by("created_at", "pk")
+                .values(*_KNOWLEDGE_FIELDS))
+    state = progress.progress_from(
+        [], [(None, element) for element in _knowledge_from_rows(rows)], assessment_id=assessment.pk,
+        started_at=assessment.created_at,
+        improving=algorithm.forgets_old_failures(
+            is_campaign=assessment.type == Assessment.Type.CAMPAIGN, is_improving=assessment.is_improving
+        ),
+    )
+    challenge = _choose_next(content, assessment, state)
+    if challenge is None:
+        return
+    assessment.current_challenge_id, assessment.progress, assessment.progress_at = challenge.id, state, now
+    # A timed challenge's clock starts when the student asks for it ("Commencer l'épreuve").
+    assessment.current_challenge_started_at = None if challenge.is_timed else now
+    assessment.save(update_fields=["current_challenge_id", "current_challenge_started_at", "progress", "progress_at"])
 
 
 def competence_evaluation_open(*, content, user, competence_id: str, end_path: str, now):

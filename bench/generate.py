@@ -288,6 +288,13 @@ SNAPSHOT_FIELDS = ("id", "participation_id", "snapshotted_at", "knowledge_elemen
 
 # --- The school ----------------------------------------------------------------------------
 
+def _dependents(model, *, handled):
+    """(table, column) of the rows that refer to `model` by a foreign key, but those of `handled`."""
+    for relation in model._meta.related_objects:
+        if relation.related_model not in handled and relation.field.concrete:
+            yield relation.related_model._meta.db_table, relation.field.column
+
+
 def _delete_school(uai: str) -> None:
     """A previous run's school and everything under it, big tables first (raw DELETEs:
     the ORM's collector would load millions of rows)."""
@@ -306,14 +313,17 @@ def _delete_school(uai: str) -> None:
     staff = list(Membership.objects.filter(organization=organization).values_list("user_id", flat=True))
     school = [organization.pk]
     with connection.cursor() as cursor:
-        snapshots, rows = tables[KnowledgeElementSnapshot], tables[CampaignParticipation]
-        cursor.execute(f"DELETE FROM {snapshots} WHERE participation_id IN ({participations})", school)
-        cursor.execute(f"DELETE FROM {rows} WHERE campaign_id IN ({campaigns})", school)
+        # Whatever refers to the participations (snapshots, stages and badges acquired, …).
+        for table, column in _dependents(CampaignParticipation, handled=set()):
+            cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({participations})", school)
+        cursor.execute(f"DELETE FROM {tables[CampaignParticipation]} WHERE campaign_id IN ({campaigns})", school)
         cursor.execute(f"DELETE FROM {tables[KnowledgeElement]} WHERE user_id IN ({pupils})", school)
         cursor.execute(f"DELETE FROM {tables[Answer]} WHERE assessment_id IN ({assessments})", school)
         cursor.execute(f"DELETE FROM {tables[Assessment]} WHERE user_id IN ({pupils})", school)
         cursor.execute(f"CREATE TEMPORARY TABLE bench_pupils AS {pupils}", school)
         cursor.execute(f"DELETE FROM {tables[OrganizationLearner]} WHERE organization_id = %s", school)
+        for table, column in _dependents(User, handled=set(tables)):
+            cursor.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT user_id FROM bench_pupils)")
         cursor.execute(f"DELETE FROM {tables[User]} WHERE id IN (SELECT user_id FROM bench_pupils)")
         cursor.execute("DROP TABLE bench_pupils")
     Campaign.objects.filter(organization=organization).delete()

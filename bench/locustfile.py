@@ -87,8 +87,10 @@ class Bare(FastHttpUser):
         self.client.get("/bench/bare/", name="bare view")
 
 
-class AnswerLoop(FastHttpUser):
+class _Answering(FastHttpUser):
     """A pupil answering as fast as the server lets him (no think time: a throughput test)."""
+
+    abstract = True
 
     wait_time = constant(0)
 
@@ -116,6 +118,11 @@ class AnswerLoop(FastHttpUser):
                 return None
             return response.text
 
+
+
+class AnswerLoop(_Answering):
+    """Without JavaScript: GET the challenge, POST the answer (a redirect)."""
+
     @task
     def answer(self):
         page = self._challenge_page()
@@ -139,7 +146,7 @@ class AnswerLoop(FastHttpUser):
                 response.failure(f"{response.status_code}")
 
 
-class AnswerLoopHtmx(AnswerLoop):
+class AnswerLoopHtmx(_Answering):
     """The same pupils answering as their browser does with JavaScript (htmx): the POST answers
     with the next question, one request per answer. A checkpoint, the end of the test or a
     message to show is a client redirect (HX-Redirect): the challenge page is then loaded."""
@@ -168,8 +175,11 @@ class AnswerLoopHtmx(AnswerLoop):
                 response.failure(f"{response.status_code}")
                 return
             response.success()
-            ACKNOWLEDGED.append((self.assessment_id, challenge_id))
-            if not (response.headers.get("HX-Redirect") or response.headers.get("hx-redirect")):
+            redirect = response.headers.get("HX-Redirect") or response.headers.get("hx-redirect")
+            # Back to the question itself: a replay or a question not asked, nothing stored.
+            if redirect != self.url:
+                ACKNOWLEDGED.append((self.assessment_id, challenge_id))
+            if not redirect:
                 self.page = response.text
 
 

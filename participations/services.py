@@ -64,11 +64,11 @@ def check_external_id(campaign, value: str) -> str:
     return value
 
 
-def _start_assessment(campaign, user, *, is_improving=False):
+def _start_assessment(campaign, user, *, now, is_improving=False):
     return assessment_start(
         user=user, type=Assessment.Type.CAMPAIGN, target_profile_id=campaign.target_profile_id,
         title=campaign.title or campaign.name, is_improving=is_improving,
-        end_path=reverse("participations:results", args=[campaign.code]),
+        end_path=reverse("participations:results", args=[campaign.code]), ask_first_at=now,
     )
 
 
@@ -196,7 +196,7 @@ def _join_locked(*, campaign, user, learner, external_id, retry, reset, now):
             status=Status.STARTED if campaign.is_assessment else Status.TO_SHARE,
         )
         if campaign.is_assessment:
-            participation.assessment = _start_assessment(campaign, user, is_improving=existing is not None)
+            participation.assessment = _start_assessment(campaign, user, now=now, is_improving=existing is not None)
         participation.save()
     return participation, True
 
@@ -221,7 +221,7 @@ def participation_improve(*, participation, user, now):
             raise ParticipationError("NOTHING_TO_IMPROVE", _(
                 "Aucune question ne peut encore vous être reposée : réessayez quand le délai sera écoulé."
             ))
-        locked.assessment = _start_assessment(locked.campaign, user, is_improving=True)
+        locked.assessment = _start_assessment(locked.campaign, user, now=now, is_improving=True)
         locked.status = Status.STARTED
         locked.save(update_fields=["assessment", "status"])
     return locked

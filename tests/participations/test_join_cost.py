@@ -31,10 +31,12 @@ def pupil(sco):
     return user
 
 
-def test_je_commence_of_a_pupil_of_the_base_takes_eight_statements(client, rentree, pupil):
+def test_je_commence_of_a_pupil_of_the_base_takes_ten_statements_with_the_first_question(client, rentree, pupil):
     """Session, user, campaign; the pupil's row (read, then locked), his participation (none);
-    INSERT assessment, INSERT participation. No savepoint, no second read of the pupil, no
-    read of the participation before the lock when no identifier is asked (was 10)."""
+    INSERT assessment, his knowledge elements and UPDATE assessment (its first question chosen
+    here, under the pupil's lock), INSERT participation. No savepoint, no second read of the
+    pupil, no read of the participation before the lock when no identifier is asked (was 10,
+    and the first question's page then cost 7: now 3)."""
     client.force_login(pupil)
 
     with CaptureQueriesContext(connection) as captured:
@@ -42,7 +44,8 @@ def test_je_commence_of_a_pupil_of_the_base_takes_eight_statements(client, rentr
 
     participation = CampaignParticipation.objects.get(campaign=rentree, user=pupil)
     assert response.url == participation.assessment.get_absolute_url()
-    assert len(statements(captured)) == 8, "\n".join(statements(captured))
+    assert len(statements(captured)) == 10, "\n".join(statements(captured))
+    assert participation.assessment.current_challenge_id
 
 
 def test_a_second_click_resumes_the_participation_in_no_more_statements(client, rentree, pupil):
@@ -54,7 +57,7 @@ def test_a_second_click_resumes_the_participation_in_no_more_statements(client, 
 
     participation = CampaignParticipation.objects.get(campaign=rentree, user=pupil)
     assert response.url == participation.assessment.get_absolute_url()
-    assert len(statements(captured)) <= 8, "\n".join(statements(captured))
+    assert len(statements(captured)) <= 10, "\n".join(statements(captured))
 
 
 def test_a_pupil_not_in_the_base_is_still_asked_who_he_is(client, rentree):

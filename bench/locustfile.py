@@ -20,7 +20,7 @@ import random
 import re
 
 from gevent import sleep
-from locust import FastHttpUser, between, constant, events, task
+from locust import FastHttpUser, between, constant, constant_throughput, events, task
 from locust.exception import StopUser
 
 DATA = json.loads(open(os.environ["BENCH_LOAD_FILE"], encoding="utf-8").read())
@@ -87,12 +87,17 @@ class Bare(FastHttpUser):
         self.client.get("/bench/bare/", name="bare view")
 
 
+# Answers a second for each answering user: 0 (the default) for as fast as the server lets
+# him (a throughput test), a rate below the saturation to read the latency at that rate.
+PACE = float(os.environ.get("BENCH_ANSWERS_PER_USER_SECOND", "0"))
+
+
 class _Answering(FastHttpUser):
-    """A pupil answering as fast as the server lets him (no think time: a throughput test)."""
+    """A pupil answering as fast as the server lets him, or at the PACE asked."""
 
     abstract = True
 
-    wait_time = constant(0)
+    wait_time = constant_throughput(PACE) if PACE else constant(0)
 
     def on_start(self):
         self.rng = random.Random()

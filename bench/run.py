@@ -84,6 +84,9 @@ def _headlines(name: str, report) -> list[tuple[str, str]]:
                          f"{classic['ratio_requests']:.0%} ({classic['answers_per_second']:.0f} réponses/s)"))
             rows.append(("boucle réponse htmx : 2 × réponses/s / vue nue",
                          f"{2 * htmx['ratio_answers']:.0%} ({htmx['answers_per_second']:.0f} réponses/s)"))
+            paced = loop["paced"]
+            rows.append(("boucle réponse htmx à 75 % de son débit : p95 d'une réponse",
+                         f"{paced['answer']['p95_ms']:.0f} ms ({paced['answers_per_second']:.0f} réponses/s)"))
             rows.append(("réponses acquittées = enregistrées",
                          f"{loop['answers_acknowledged']} = {loop['answers_stored']}"))
         if "join_storm" in report:

@@ -219,11 +219,15 @@ def assessment_current_challenge(assessment, *, now):
     return content.challenges.get(assessment.current_challenge_id)
 
 
-def assessment_start_timer(*, assessment, challenge_id: str, now) -> None:
-    """"Commencer l'épreuve": the clock of a timed challenge starts once."""
-    Assessment.objects.filter(
+def assessment_start_timer(*, assessment, challenge_id: str, now) -> bool:
+    """"Commencer l'épreuve": the clock of a timed challenge starts once. True when it started
+    now (the caller's copy then says so)."""
+    started = Assessment.objects.filter(
         pk=assessment.pk, current_challenge_id=challenge_id, current_challenge_started_at__isnull=True
     ).update(current_challenge_started_at=now)
+    if started:
+        assessment.current_challenge_started_at = now
+    return bool(started)
 
 
 def _result(challenge, value, *, skipped, started_at, now) -> str:

@@ -147,12 +147,16 @@ def attachment(request, assessment_id, filename):
 @login_required
 @require_POST
 def start_timer(request, assessment_id):
-    """"Commencer l'épreuve"."""
-    assessment = _own_assessment(request, assessment_id)
-    services.assessment_start_timer(
+    """"Commencer l'épreuve"; with htmx, the question comes back in the response."""
+    assessment = get_object_or_404(Assessment.objects.with_closure(), pk=assessment_id, user=request.user)
+    started = services.assessment_start_timer(
         assessment=assessment, challenge_id=request.POST.get("challenge_id", ""), now=timezone.now()
     )
-    return redirect("assessments:challenge", assessment.pk)
+    current = get_content().challenges.get(assessment.current_challenge_id)
+    if request.htmx and started and current is not None and not assessment.is_closed:
+        # The question itself, its clock started: no redirect and no page around it.
+        return _render_challenge(request, assessment, current)
+    return _go(request, reverse("assessments:challenge", args=[assessment.pk]))
 
 
 @login_required

@@ -168,9 +168,15 @@ class AnswerLoopHtmx(_Answering):
             return
         challenge_id = CHALLENGE_ID.search(page).group(1)
         if "Commencer l'épreuve" in page:
-            self.client.post(self.timer_url, data={"challenge_id": challenge_id, "csrfmiddlewaretoken": CSRF},
-                             headers=form_headers(self.cookies), allow_redirects=False, name="POST start timer")
-            page = self._challenge_page("GET challenge (timed)")
+            # With htmx too: the question comes back with its clock started.
+            started = self.client.post(
+                self.timer_url, data={"challenge_id": challenge_id, "csrfmiddlewaretoken": CSRF},
+                headers={**form_headers(self.cookies), "HX-Request": "true"}, allow_redirects=False,
+                name="POST start timer (htmx)",
+            )
+            redirect = started.headers.get("HX-Redirect") or started.headers.get("hx-redirect")
+            page = started.text if started.status_code == 200 and not redirect else self._challenge_page(
+                "GET challenge (timed)")
             if page is None:
                 return
         form = {"challenge_id": challenge_id, "csrfmiddlewaretoken": CSRF, **answer_form(page, self.rng)}

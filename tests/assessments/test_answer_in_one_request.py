@@ -171,3 +171,41 @@ def _refuse_the_one_statement_write(execute, sql, params, many, context):
         # What the guard answers when the row moved: nothing written, the locked path decides.
         return execute("SELECT 1 WHERE false", [], many, context)
     return execute(sql, params, many, context)
+
+
+def a_timed_question():
+    return next(c for c in sorted(get_content().challenges.values(), key=lambda c: c.id)
+                if c.is_timed and c.status == "validé" and c.type == "QCU")
+
+
+def test_commencer_l_epreuve_brings_the_question_with_its_clock_started(pupil, assessment):
+    timed = a_timed_question()
+    Assessment.objects.filter(pk=assessment.pk).update(current_challenge_id=timed.id,
+                                                       current_challenge_started_at=None)
+    intro = text(pupil.get(reverse("assessments:challenge", args=[assessment.pk])))
+    start_url = reverse("assessments:start_timer", args=[assessment.pk])
+    assert f'hx-post="{start_url}"' in intro
+
+    response = pupil.post(start_url, {"challenge_id": timed.id}, headers=HTMX)
+
+    page = response.content.decode()
+    assert response.status_code == 200 and "<html" not in page
+    assert f'name="challenge_id" value="{timed.id}"' in page and "data-countdown" in page
+    assert Assessment.objects.get(pk=assessment.pk).current_challenge_started_at is not None
+
+
+def test_a_second_commencer_l_epreuve_reloads_the_page_and_keeps_the_first_clock(pupil, assessment):
+    timed = a_timed_question()
+    Assessment.objects.filter(pk=assessment.pk).update(current_challenge_id=timed.id,
+                                                       current_challenge_started_at=None)
+    start_url = reverse("assessments:start_timer", args=[assessment.pk])
+    pupil.post(start_url, {"challenge_id": timed.id}, headers=HTMX)
+    first_clock = Assessment.objects.get(pk=assessment.pk).current_challenge_started_at
+
+    response = pupil.post(start_url, {"challenge_id": timed.id}, headers=HTMX)
+
+    assert response["HX-Redirect"] == reverse("assessments:challenge", args=[assessment.pk])
+    assert Assessment.objects.get(pk=assessment.pk).current_challenge_started_at == first_clock
+    # Without JavaScript: the redirect of before.
+    plain = pupil.post(start_url, {"challenge_id": timed.id})
+    assert plain.status_code == 302 and plain.url == reverse("assessments:challenge", args=[assessment.pk])

@@ -12,23 +12,10 @@ from django.urls import reverse
 from assessments import answer_write, services
 from assessments.models import Answer, Assessment, KnowledgeElement
 from learning_content.repository import get_content
-from participations.models import CampaignParticipation
 from tests.participations.student import correct_form, current_challenge_id, wrong_form
 from tests.utils import text
 
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def pupil(client_of, student, evaluation):
-    client = client_of(student)
-    client.post(reverse("participations:start", args=[evaluation.code]))
-    return client
-
-
-@pytest.fixture
-def assessment(pupil):
-    return CampaignParticipation.objects.get().assessment
 
 
 def answer(client, assessment_id, challenge_id, *, right=True, headers=None, **extra):
@@ -191,6 +178,8 @@ def test_commencer_l_epreuve_brings_the_question_with_its_clock_started(pupil, a
     page = response.content.decode()
     assert response.status_code == 200 and "<html" not in page
     assert f'name="challenge_id" value="{timed.id}"' in page and "data-countdown" in page
+    # Its answer goes to the question's address, not to « Commencer l'épreuve »'s.
+    assert f'hx-post="{reverse("assessments:challenge", args=[assessment.pk])}"' in page
     assert Assessment.objects.get(pk=assessment.pk).current_challenge_started_at is not None
 
 

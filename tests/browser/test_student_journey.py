@@ -3,6 +3,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from assessments.models import Answer
 from learning_content.repository import get_content
 from participations.models import CampaignParticipation
 from tests.conftest import PASSWORD
@@ -85,6 +86,8 @@ def test_the_pupil_takes_the_evaluation_and_the_teacher_receives_it(visitor, sch
         answers += 1
         assert answers < 80
 
+    # Every « Je valide » stored its answer: none went to another address or was lost.
+    assert Answer.objects.count() == answers
     assert checkpoints == (answers + 4) // 5
     expect(page.get_by_text(re.compile(r"Vous maîtrisez \d+ % des compétences testées"))).to_be_visible()
     page = visitor.click("button", "J'envoie mes résultats")

@@ -26,19 +26,6 @@ ARCHIVED_TITLE = "Oups, la page demandée n’est plus accessible."
 ARCHIVED = "Ce parcours a été désactivé par l'organisateur. L'envoi des résultats n'est plus possible."
 
 
-@pytest.fixture
-def pupil(client_of, student, evaluation):
-    """Ada's client, her test started."""
-    client = client_of(student)
-    client.post(reverse("participations:start", args=[evaluation.code]))
-    return client
-
-
-@pytest.fixture
-def assessment(pupil):
-    return CampaignParticipation.objects.get().assessment
-
-
 def first_of(kind, *, with_selects=None):
     return next(
         challenge for challenge in sorted(get_content().challenges.values(), key=lambda c: c.id)

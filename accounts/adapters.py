@@ -34,6 +34,8 @@ class AccountAdapter(DefaultAccountAdapter):
         # 8 Redis round trips per sign-in, under a lock. Its history is read here (one round
         # trip) and a failure added once the password is known wrong (authentication_failed):
         # the same limit, which attempts in flight at the same instant may pass by as many.
+        # Nothing consumed here: allauth's success path, which gives back what pre_authenticate
+        # consumed (_rollback_login_failed_rl_usage), finds nothing to give back.
         self._login_failed_rl_usage = None
         if not _login_failures_allowed(request, self._get_login_attempts_cache_key(request, **credentials)):
             raise self.validation_error("too_many_login_attempts")

@@ -14,8 +14,3 @@ def login_failure_state(*, login: str, address: str, now) -> tuple[bool, object]
         return False, None
     blocked_until = found[0]
     return True, blocked_until if blocked_until is not None and blocked_until > now else None
-
-
-def login_blocked_until(*, login: str, address: str, now):
-    """When `login` may be tried again from `address`, or None if it may now."""
-    return login_failure_state(login=login, address=address, now=now)[1]

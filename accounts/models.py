@@ -1,8 +1,10 @@
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
-from django.db import models
+from django.db import models, router
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+
+from lib.compiled import RowByPk
 
 
 class UserManager(DjangoUserManager):
@@ -10,6 +12,17 @@ class UserManager(DjangoUserManager):
     school generates (`prénom.nom` + DDMM)."""
 
     use_in_migrations = True
+
+    def get(self, *args, **kwargs):
+        """`get(pk=…)`, which Django's authentication runs at every signed-in request
+        (`ModelBackend.get_user`), without building a queryset: about 0.2 ms of CPU less per
+        request (issue #23). Any other lookup goes the usual way."""
+        if args or kwargs.keys() != {"pk"} or self._db is not None:
+            return super().get(*args, **kwargs)
+        user = _user_by_pk.get(kwargs["pk"], using=router.db_for_read(self.model))
+        if user is None:
+            raise self.model.DoesNotExist(f"{self.model._meta.object_name} matching query does not exist.")
+        return user
 
     def _create_user(self, email, password, **extra_fields):
         if not email and not extra_fields.get("username"):
@@ -96,3 +109,6 @@ class LoginFailure(models.Model):
             models.UniqueConstraint(fields=["login_hash", "address"], name="login_failure_one_per_address"),
         ]
         indexes = [models.Index(fields=["last_failure_at"], name="login_failure_last")]
+
+
+_user_by_pk = RowByPk(User)

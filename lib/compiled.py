@@ -39,3 +39,47 @@ class CompiledQuery:
         for name, value in values.items():
             params[positions[name]] = value
         return next(iter(model.objects.using(db).raw(sql, params)), None)
+
+
+class RowByPk:
+    """`model` by primary key, with its SQL and column converters worked out once per process
+    and no queryset built: for the row every request reads (the signed-in user; see
+    accounts/models.py). Returns the instance, or None."""
+
+    def __init__(self, model):
+        self._model = model
+        self._compiled: dict[str, tuple] = {}
+
+    def _compile(self, connection):
+        meta = self._model._meta
+        quote = connection.ops.quote_name
+        fields = meta.concrete_fields
+        sql = "SELECT {} FROM {} WHERE {} = %s".format(
+            ", ".join(quote(field.column) for field in fields), quote(meta.db_table), quote(meta.pk.column)
+        )
+        columns = [field.get_col(meta.db_table) for field in fields]
+        converters = [
+            (index, connection.ops.get_db_converters(column) + column.get_db_converters(connection), column)
+            for index, column in enumerate(columns)
+        ]
+        return sql, [field.attname for field in fields], [c for c in converters if c[1]]
+
+    def get(self, pk, *, using: str):
+        from django.db import connections
+
+        connection = connections[using]
+        compiled = self._compiled.get(connection.vendor)
+        if compiled is None:
+            compiled = self._compiled[connection.vendor] = self._compile(connection)
+        sql, names, converters = compiled
+        with connection.cursor() as cursor:
+            pk_field = self._model._meta.pk
+            cursor.execute(sql, [pk_field.get_db_prep_value(pk_field.to_python(pk), connection)])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        values = list(row)
+        for index, functions, column in converters:
+            for function in functions:
+                values[index] = function(values[index], column, connection)
+        return self._model.from_db(using, names, values)

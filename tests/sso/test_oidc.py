@@ -185,3 +185,23 @@ def test_the_sign_in_page_reads_the_providers_in_one_query(client, db, django_as
         page = text(client.get(reverse("account_login")))
 
     assert all(f"Se connecter avec ENT {number}" in page for number in range(5))
+
+
+def test_the_buttons_are_kept_a_moment_and_a_change_made_here_shows_at_once(client, provider, monkeypatch):
+    """The sign-in page reads the providers once per 30 s per process (sso.selectors): saved
+    here, the change shows at once; made by another process (an UPDATE), within the delay."""
+    import lib.memo
+    from sso.selectors import VISIBLE_PROVIDERS_SECONDS
+
+    assert "Se connecter avec e-lyco" in text(client.get(reverse("account_login")))
+    OidcProvider.objects.filter(pk=provider.pk).update(visible=False)
+    assert "Se connecter avec e-lyco" in text(client.get(reverse("account_login")))
+
+    later = lib.memo._now() + VISIBLE_PROVIDERS_SECONDS + 1
+    monkeypatch.setattr(lib.memo, "_now", lambda: later)
+    assert "Se connecter avec e-lyco" not in text(client.get(reverse("account_login")))
+
+    provider.refresh_from_db()
+    provider.visible = True
+    provider.save()
+    assert "Se connecter avec e-lyco" in text(client.get(reverse("account_login")))
